@@ -1,0 +1,224 @@
+"""The public search API, independent of the database engine."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+
+from .query import (
+        ParsedQuery,
+    SynonymTable,
+    best_correction,
+    make_snippet,
+    normalize,
+    parse_query,
+    tokenize,
+)
+
+# How many section hits are ranked per query before grouping by article.
+CANDIDATE_SECTIONS = 300
+MAX_LIMIT = 50
+SYNONYMS_CACHE_KEY = "search:synonyms:v1"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    article_id: int
+    title: str
+    slug: str
+    url: str
+    category: str
+    category_slug: str
+    summary: str
+    section_title: str
+    section_anchor: str
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
+    score: float = 0.0
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    corrected: str
+    total: int
+    results: list[SearchResult]
+
+
+def _backend():
+    if connection.vendor == "postgresql":
+        from . import postgres
+
+        return postgres
+    from . import sqlite
+
+    return sqlite
+
+
+def synonym_table() -> SynonymTable:
+    """The staff-edited synonym groups, cached until one of them changes."""
+    groups = cache.get(SYNONYMS_CACHE_KEY)
+    if groups is None:
+        from ..models import SynonymGroup
+
+        groups = [group.term_list for group in SynonymGroup.objects.all()]
+        cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
+    return SynonymTable(groups)
+
+
+def forget_synonyms() -> None:
+    cache.delete(SYNONYMS_CACHE_KEY)
+
+
+def _corrector(backend):
+    def correct(words: list[str]) -> dict[str, str]:
+        unknown = [w for w in words if w.isalpha() and len(w) >= 4 and not backend.is_known(w)]
+        corrections = {}
+        for word in unknown:
+            replacement = best_correction(word, backend.similar_words(word))
+            if replacement:
+                corrections[word] = replacement
+        return corrections
+
+    return correct
+
+
+def parse(text: str) -> ParsedQuery:
+    backend = _backend()
+    return parse_query(text, synonyms=synonym_table(), correct=_corrector(backend))
+
+
+def article_search(text: str, *, category: str | None = None, limit: int = 10, offset: int = 0) -> SearchPage:
+    """
+    Published articles matching `text`, best first, each pointing at its best section.
+
+    `category` is a category slug; `limit` is capped at MAX_LIMIT. Any input is
+    safe: it is tokenized to letters and digits before it reaches an engine.
+    """
+    from ..models import Article
+
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    parsed = parse(text)
+    if not parsed:
+        return SearchPage(query=normalize(text), corrected="", total=0, results=[])
+
+    backend = _backend()
+    hits = backend.search(parsed, category=category, limit=CANDIDATE_SECTIONS)
+    ranked = _group_by_article(hits)
+    ranked = _promote_exact_title(ranked, parsed)
+    window = ranked[offset : offset + limit]
+
+    articles = Article.objects.published().select_related("category").in_bulk([a for a, _, _ in window])
+    from ..models import Section
+
+    sections = Section.objects.in_bulk([s for _, s, _ in window if s])
+    words = parsed.words
+    results = []
+    for article_id, section_id, score in window:
+        article = articles.get(article_id)
+        section = sections.get(section_id)
+        if article is None:
+            continue
+        snippet_source = section.text if section and section.text else article.summary
+        results.append(
+            SearchResult(
+                article_id=article.pk,
+                title=article.title,
+                slug=article.slug,
+                url=section.get_absolute_url() if section else article.get_absolute_url(),
+                category=article.category.name,
+                category_slug=article.category.slug,
+                summary=article.summary,
+                section_title=section.title if section else "",
+                section_anchor=section.anchor if section else "",
+                snippet=make_snippet(snippet_source, words),
+                score=score,
+            )
+        )
+    return SearchPage(query=parsed.text, corrected=parsed.corrected, total=len(ranked), results=results)
+
+
+def _group_by_article(hits):
+    """(article, best section, score) per article; other matching sections add a little."""
+    best: dict[int, list] = {}
+    for article_id, section_id, score in hits:
+        entry = best.get(article_id)
+        if entry is None:
+            best[article_id] = [article_id, section_id, score, 0.0]
+        else:
+            entry[3] += score * 0.1
+    ranked = [(a, s, score + extra) for a, s, score, extra in best.values()]
+    ranked.sort(key=lambda item: -item[2])
+    return ranked
+
+
+def _promote_exact_title(ranked, parsed: ParsedQuery):
+    """An article whose title is exactly the query goes first, linked without a section."""
+    from ..models import Article
+
+    top = [a for a, _, _ in ranked[:20]]
+    wanted = tokenize(parsed.text)
+    titles = dict(Article.objects.filter(pk__in=top).values_list("pk", "title")) if top else {}
+    for index, (article_id, _section_id, score) in enumerate(ranked[:20]):
+        if tokenize(titles.get(article_id, "")) == wanted:
+            return [(article_id, None, score)] + ranked[:index] + ranked[index + 1 :]
+    return ranked
+
+
+def index_article(article) -> None:
+    """Add a published article's stored sections to the index (called from save())."""
+    if article.is_published:
+        sections = list(article.sections.all())
+        _backend().add(article, sections)
+        _remember_words(article_words(article, sections))
+
+
+def unindex_article(article) -> None:
+    """Remove an article's sections from the index (before they are replaced or deleted)."""
+    _backend().remove(article.pk)
+
+
+def article_words(article, sections) -> set[str]:
+    """The words typo correction may suggest: letters only, of a sensible length."""
+    text = " ".join([article.title, article.tags, article.summary, *(f"{s.title} {s.text}" for s in sections)])
+    return {word for word in tokenize(text) if word.isalpha() and 3 <= len(word) <= 30}
+
+
+def _remember_words(words) -> None:
+    from ..models import SearchWord
+
+    SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True, batch_size=500)
+
+
+def rebuild_index(progress=None) -> int:
+    """Rebuild the index and the vocabulary from published articles; returns how many."""
+    from collections import Counter
+
+    from django.db import transaction
+
+    from ..models import Article, SearchWord
+
+    backend = _backend()
+    articles = Article.objects.published().prefetch_related("sections").order_by("pk")
+    counts: Counter[str] = Counter()
+    indexed = 0
+    with transaction.atomic():
+        backend.clear()
+        SearchWord.objects.all().delete()
+        for article in articles.iterator(chunk_size=500):
+            sections = list(article.sections.all())
+            backend.add(article, sections)
+            counts.update(article_words(article, sections))
+            indexed += 1
+            if progress:
+                progress(1)
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w, document_count=n) for w, n in counts.items()], batch_size=1000
+        )
+    return indexed
+
+

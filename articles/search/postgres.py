@@ -1,0 +1,102 @@
+"""
+PostgreSQL engine: a weighted tsvector per published article section, with a
+GIN index, and pg_trgm over the vocabulary for spelling candidates.
+
+Weights: A title, B heading and tags, C summary, D body.
+"""
+
+from django.db import connection
+
+from .query import ParsedQuery
+
+TABLE = "articles_search_pg"
+CONFIG = "english"
+# ts_rank weights are listed D, C, B, A.
+RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
+
+CREATE_SQL = [
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        section_id bigint PRIMARY KEY,
+        article_id bigint NOT NULL,
+        vector tsvector NOT NULL)""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_article ON {TABLE} (article_id)",
+    "CREATE INDEX IF NOT EXISTS articles_searchword_trgm ON articles_searchword USING gin (word gin_trgm_ops)",
+]
+DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", "DROP INDEX IF EXISTS articles_searchword_trgm"]
+
+_VECTOR = f"""(setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
+    || setweight(to_tsvector('{CONFIG}', %s), 'B') || setweight(to_tsvector('{CONFIG}', %s), 'C')
+    || setweight(to_tsvector('{CONFIG}', %s), 'D'))"""
+
+
+def _phrase(phrase: tuple[str, ...]) -> str:
+    # Tokens hold only letters and digits; quoting keeps each one a literal lexeme.
+    return " <-> ".join(f"'{word}'" for word in phrase)
+
+
+def tsquery_text(parsed: ParsedQuery) -> str:
+    """Terms joined with OR (|), each a group of alternative phrases."""
+    groups = []
+    for term in parsed.terms:
+        groups.append("(" + " | ".join(_phrase(p) for p in term.alternatives) + ")")
+    return " | ".join(groups)
+
+
+def add(article, sections) -> None:
+    rows = [
+        (section.pk, article.pk, article.title, section.title, article.tags, article.summary, section.text)
+        for section in sections
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (section_id, article_id, vector) VALUES (%s, %s, {_VECTOR})",
+            rows,
+        )
+
+
+def remove(article_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = %s", [article_id])
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {TABLE}")
+
+
+def search(parsed: ParsedQuery, *, category: str | None, limit: int) -> list[tuple[int, int, float]]:
+    """(article_id, section_id, score) for the best-matching sections, best first."""
+    sql = f"""SELECT f.article_id, f.section_id, ts_rank('{RANK_WEIGHTS}', f.vector, q) AS rank
+        FROM {TABLE} f, to_tsquery('{CONFIG}', %s) q"""
+    params: list = [tsquery_text(parsed)]
+    where = "f.vector @@ q"
+    if category:
+        sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"
+        where += " AND c.slug = %s"
+        params.append(category)
+    sql += f" WHERE {where} ORDER BY rank DESC LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(a), int(s), float(r)) for a, s, r in cursor.fetchall()]
+
+
+def is_known(word: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE vector @@ to_tsquery('{CONFIG}', %s))",
+            [f"'{word}'"],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def similar_words(word: str, limit: int = 50) -> list[tuple[str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT word, document_count FROM articles_searchword
+               WHERE word %% %s AND length(word) BETWEEN %s AND %s
+               ORDER BY similarity(word, %s) DESC LIMIT %s""",
+            [word, len(word) - 2, len(word) + 2, word, limit],
+        )
+        return cursor.fetchall()

@@ -1,0 +1,117 @@
+"""
+SQLite engine: an FTS5 table with one row per published article section.
+
+Rows are keyed by the section's id (the FTS rowid), so replacing an article's
+rows is a handful of rowid deletes rather than a scan. The Porter stemmer
+handles word forms (resetting -> reset); a trigram FTS5 table over the
+vocabulary (kept in step by triggers, see the migrations) finds spelling
+candidates.
+"""
+
+from django.db import connection
+
+from .query import ParsedQuery
+
+TABLE = "articles_search_fts"
+WORD_TRIGRAMS = "articles_searchword_trigram"
+
+# bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body.
+WEIGHTS = (0.0, 10.0, 5.0, 5.0, 2.5, 1.0)
+
+CREATE_SQL = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
+        article_id UNINDEXED, title, heading, tags, summary, body,
+        tokenize = 'porter unicode61 remove_diacritics 2')""",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {WORD_TRIGRAMS} USING fts5(
+        word, content='articles_searchword', content_rowid='id', tokenize='trigram')""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_searchword_ai AFTER INSERT ON articles_searchword BEGIN
+        INSERT INTO {WORD_TRIGRAMS}(rowid, word) VALUES (new.id, new.word); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS articles_searchword_ad AFTER DELETE ON articles_searchword BEGIN
+        INSERT INTO {WORD_TRIGRAMS}({WORD_TRIGRAMS}, rowid, word) VALUES ('delete', old.id, old.word); END""",
+]
+DROP_SQL = [
+    "DROP TRIGGER IF EXISTS articles_searchword_ai",
+    "DROP TRIGGER IF EXISTS articles_searchword_ad",
+    f"DROP TABLE IF EXISTS {WORD_TRIGRAMS}",
+    f"DROP TABLE IF EXISTS {TABLE}",
+]
+
+
+def _quote(phrase: tuple[str, ...]) -> str:
+    # Tokens hold only letters and digits, so quoting is enough to keep them literal.
+    return '"' + " ".join(phrase) + '"'
+
+
+def match_expression(parsed: ParsedQuery) -> str:
+    """Terms joined with OR; bm25 then rewards rows that match more of them."""
+    groups = []
+    for term in parsed.terms:
+        alternatives = " OR ".join(_quote(phrase) for phrase in term.alternatives)
+        groups.append(f"({alternatives})")
+    return " OR ".join(groups)
+
+
+def add(article, sections) -> None:
+    rows = [
+        (section.pk, article.pk, article.title, section.title, article.tags, article.summary, section.text)
+        for section in sections
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+
+
+def remove(article_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id FROM articles_section WHERE article_id = %s)",
+            [article_id],
+        )
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+
+
+def search(parsed: ParsedQuery, *, category: str | None, limit: int) -> list[tuple[int, int, float]]:
+    """(article_id, section_id, score) for the best-matching sections, best first."""
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    sql = f"SELECT f.article_id, f.rowid, bm25({TABLE}, {weights}) AS rank FROM {TABLE} f"
+    params: list = [match_expression(parsed)]
+    where = f"{TABLE} MATCH %s"
+    if category:
+        sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"
+        where += " AND c.slug = %s"
+        params.append(category)
+    sql += f" WHERE {where} ORDER BY rank LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(a), int(s), -float(r)) for a, s, r in cursor.fetchall()]
+
+
+def is_known(word: str) -> bool:
+    """Whether the word, or another form of it, is in the index."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1", [_quote((word,))])
+        return cursor.fetchone() is not None
+
+
+def similar_words(word: str, limit: int = 50) -> list[tuple[str, int]]:
+    """Vocabulary words sharing the most trigrams with `word`."""
+    trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
+    if not trigrams:
+        return []
+    expression = " OR ".join(f'"{t}"' for t in sorted(trigrams))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT w.word, w.document_count FROM {WORD_TRIGRAMS} t
+                JOIN articles_searchword w ON w.id = t.rowid
+                WHERE {WORD_TRIGRAMS} MATCH %s AND length(w.word) BETWEEN %s AND %s
+                ORDER BY t.rank LIMIT %s""",
+            [expression, len(word) - 2, len(word) + 2, limit],
+        )
+        return cursor.fetchall()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("api/search/", views.api_search, name="api_search"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("contact/", views.contact, name="contact"),
+    path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,22 @@
+"""
+Test settings: the real settings, made fast and self-contained.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite
+(the default) and on PostgreSQL.
+"""
+
+from .settings import *  # noqa: F403
+
+# A fast hasher: tests create many users and never need real password strength.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Plain static storage: tests render templates without running collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+KB_SUPPORT_EMAIL = "support@example.com"
+# Redis is exercised when REDIS_URL is set (as in CI's PostgreSQL run); otherwise local memory.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
