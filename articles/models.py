@@ -293,15 +293,21 @@ class SynonymGroup(models.Model):
     def save(self, *args, **kwargs):
         self.terms = ", ".join(dict.fromkeys(term.lower() for term in self.term_list))
         super().save(*args, **kwargs)
-        from .search.engine import forget_synonyms
-
-        transaction.on_commit(forget_synonyms)
+        self._forget_cached_groups()
 
     def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._forget_cached_groups()
+        return result
+
+    @staticmethod
+    def _forget_cached_groups():
         from .search.engine import forget_synonyms
 
+        # Now for this process, and again at commit, in case another process
+        # cached the old groups in between.
+        forget_synonyms()
         transaction.on_commit(forget_synonyms)
-        return super().delete(*args, **kwargs)
 
 
 class SearchWord(models.Model):

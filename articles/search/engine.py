@@ -107,7 +107,10 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
         return SearchPage(query=normalize(text), corrected="", total=0, results=[])
 
     backend = _backend()
-    hits = backend.search(parsed, category=category, limit=CANDIDATE_SECTIONS)
+    if backend.NEEDS_IDF:
+        hits = backend.search(parsed, category=category, limit=CANDIDATE_SECTIONS, idf=_term_idf(parsed))
+    else:
+        hits = backend.search(parsed, category=category, limit=CANDIDATE_SECTIONS)
     ranked = _group_by_article(hits)
     ranked = _promote_exact_title(ranked, parsed)
     window = ranked[offset : offset + limit]
@@ -140,6 +143,24 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
             )
         )
     return SearchPage(query=parsed.text, corrected=parsed.corrected, total=len(ranked), results=results)
+
+
+def _term_idf(parsed: ParsedQuery) -> list[float]:
+    """log(1 + N / df) per term, from the vocabulary's document counts (rarest alternative wins)."""
+    import math
+
+    from ..models import Article, SearchWord
+
+    total = cache.get("search:published-count")
+    if total is None:
+        total = Article.objects.published().count()
+        cache.set("search:published-count", total, 300)
+    counts = dict(SearchWord.objects.filter(word__in=parsed.words).values_list("word", "document_count"))
+    weights = []
+    for term in parsed.terms:
+        frequencies = [min((counts.get(w, 1) for w in phrase), default=1) for phrase in term.alternatives]
+        weights.append(math.log(1 + max(total, 1) / max(1, max(frequencies))))
+    return weights
 
 
 def _group_by_article(hits):

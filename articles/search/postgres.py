@@ -10,6 +10,7 @@ from django.db import connection
 from .query import ParsedQuery
 
 TABLE = "articles_search_pg"
+NEEDS_IDF = True
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
 RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
@@ -35,12 +36,13 @@ def _phrase(phrase: tuple[str, ...]) -> str:
     return " <-> ".join(f"'{word}'" for word in phrase)
 
 
+def term_tsquery(term) -> str:
+    return "(" + " | ".join(_phrase(p) for p in term.alternatives) + ")"
+
+
 def tsquery_text(parsed: ParsedQuery) -> str:
     """Terms joined with OR (|), each a group of alternative phrases."""
-    groups = []
-    for term in parsed.terms:
-        groups.append("(" + " | ".join(_phrase(p) for p in term.alternatives) + ")")
-    return " | ".join(groups)
+    return " | ".join(term_tsquery(term) for term in parsed.terms)
 
 
 def add(article, sections) -> None:
@@ -65,11 +67,23 @@ def clear() -> None:
         cursor.execute(f"TRUNCATE {TABLE}")
 
 
-def search(parsed: ParsedQuery, *, category: str | None, limit: int) -> list[tuple[int, int, float]]:
-    """(article_id, section_id, score) for the best-matching sections, best first."""
-    sql = f"""SELECT f.article_id, f.section_id, ts_rank('{RANK_WEIGHTS}', f.vector, q) AS rank
-        FROM {TABLE} f, to_tsquery('{CONFIG}', %s) q"""
-    params: list = [tsquery_text(parsed)]
+def search(parsed: ParsedQuery, *, category: str | None, limit: int, idf=None) -> list[tuple[int, int, float]]:
+    """
+    (article_id, section_id, score) for the best-matching sections, best first.
+
+    ts_rank alone has no notion of how rare a word is, and on an OR query it
+    lets one heavily weighted common word outrank a section that matches
+    everything else. So each term is ranked on its own and weighted by its
+    inverse document frequency (`idf`, one number per term), BM25-style.
+    """
+    idf = idf or [1.0] * len(parsed.terms)
+    parts, params = [], []
+    for term, weight in zip(parsed.terms, idf, strict=True):
+        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.vector, to_tsquery('{CONFIG}', %s), 1)")
+        params += [weight, term_tsquery(term)]
+    sql = f"""SELECT f.article_id, f.section_id, {" + ".join(parts)} AS rank
+        FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN {TABLE} f"""
+    params.append(tsquery_text(parsed))
     where = "f.vector @@ q"
     if category:
         sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"

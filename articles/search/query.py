@@ -33,11 +33,11 @@ STOP_WORDS = frozenset(
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased letter/digit runs: the words an index knows, and nothing else."""
-    return _TOKEN.findall(normalize(text))
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text or "").lower())
 
 
 def normalize(text: str) -> str:
-    """NFKC, lower case, no control characters, bounded length."""
+    """A query as the engines see it: NFKC, lower case, no control characters, bounded length."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return " ".join(text.lower().split())[:MAX_QUERY_CHARS]
@@ -129,8 +129,7 @@ def parse_query(text: str, *, synonyms: SynonymTable, correct=None) -> ParsedQue
         if fixed[i] not in STOP_WORDS:
             terms.append(Term(((fixed[i],),)))
         i += 1
-    if not terms:  # a query made only of stop words still searches for them
-        terms = [Term(((t,),)) for t in fixed]
+    # A query made only of stop words ("how do i") finds nothing, on every engine.
     terms = list(dict.fromkeys(terms))[:MAX_TERMS]
     corrected = " ".join(fixed) if corrections else ""
     return ParsedQuery(text=normalized, terms=tuple(terms), corrected=corrected)

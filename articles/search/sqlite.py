@@ -13,6 +13,7 @@ from django.db import connection
 from .query import ParsedQuery
 
 TABLE = "articles_search_fts"
+NEEDS_IDF = False  # FTS5 bm25() weighs rare words itself
 WORD_TRIGRAMS = "articles_searchword_trigram"
 
 # bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body.

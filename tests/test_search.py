@@ -1,0 +1,233 @@
+"""
+The search function, on whichever engine the suite runs against (SQLite FTS5 by
+default, PostgreSQL when DATABASE_URL points at it): the same tests for both.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from articles.models import Article, SynonymGroup
+from articles.search import article_search, rebuild_index
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = """Trouble signing in usually has a simple cause.
+
+## Invalid username or password
+Retype both fields slowly.
+
+### Reset your password
+Use the reset link on the login screen. Resetting the password breaks SMTP integrations that use it.
+
+## Account banned
+A ban is permanent. Dedicated IPs are removed and sub-users are banned too.
+
+## Billing terminated
+Accounts with an unpaid bill are terminated in the last week of the month.
+"""
+
+SMTP = """Errors when your application connects to the relay.
+
+## 535 Authentication failed
+The relay rejected the credentials: use `apikey` as the username.
+
+## Connection timed out
+Try port 587 or 2525 when port 25 is blocked.
+"""
+
+INVOICE = """Where to find invoices and what each line means.
+
+## Downloading invoices
+Open Billing and choose an invoice to download it as a PDF.
+
+## Overage charges
+Sending more than your plan includes adds overage lines.
+"""
+
+TWO_FACTOR = """Protect your account with a second step.
+
+## Turning on two-factor authentication
+Scan the code with an authenticator app.
+
+## Lost your phone
+Use one of your backup codes.
+"""
+
+
+@pytest.fixture
+def corpus(make_article, make_category):
+    billing = make_category("Billing", slug="billing")
+    return {
+        "login": make_article("Troubleshooting account login issues", LOGIN, slug="login-issues",
+                              tags="login, password", summary="Why you cannot sign in."),
+        "smtp": make_article("Fixing SMTP authentication errors", SMTP, slug="smtp-errors", tags="smtp, 535"),
+        "invoice": make_article("Understanding your invoice", INVOICE, slug="invoice", category=billing,
+                                tags="billing, invoice"),
+        "2fa": make_article("Setting up two-factor authentication", TWO_FACTOR, slug="two-factor",
+                            tags="security"),
+    }  # fmt: skip
+
+
+def slugs(query, **kwargs):
+    return [r.slug for r in article_search(query, **kwargs).results]
+
+
+def top(query, **kwargs):
+    results = article_search(query, **kwargs).results
+    assert results, f"nothing found for {query!r}"
+    return results[0]
+
+
+def test_title_words_find_the_article(corpus):
+    assert slugs("smtp authentication errors")[0] == "smtp-errors"
+
+
+def test_exact_title_ranks_first_and_links_to_the_article(corpus):
+    result = top("understanding your invoice")
+    assert result.slug == "invoice" and result.url == "/articles/invoice/" and result.section_anchor == ""
+
+
+def test_best_section_is_linked_with_its_anchor(corpus):
+    result = top("dedicated ips removed ban")
+    assert result.slug == "login-issues"
+    assert result.section_anchor == "account-banned" and result.section_title == "Account banned"
+    assert result.url == "/articles/login-issues/#account-banned"
+
+
+def test_word_forms_match(corpus):
+    assert top("resetting passwords").section_anchor == "reset-your-password"
+    assert top("invoices download").slug == "invoice"
+
+
+@pytest.mark.parametrize(
+    "typed, corrected, slug",
+    [("pasword reset", "password reset", "login-issues"), ("acount bnned", "account banned", "login-issues"),
+     ("invocie", "invoice", "invoice")],
+)  # fmt: skip
+def test_typos_are_corrected_against_the_index_vocabulary(corpus, typed, corrected, slug):
+    page = article_search(typed)
+    assert page.corrected == corrected
+    assert page.results[0].slug == slug
+
+
+def test_known_words_are_not_corrected(corpus):
+    assert article_search("password").corrected == ""
+
+
+def test_default_synonyms_apply(corpus):
+    assert top("2fa").slug == "two-factor"
+    assert top("download my bill").slug == "invoice"
+
+
+def test_synonyms_edited_by_staff_apply_at_query_time(corpus):
+    assert slugs("relay credentials rejected zzyzx")[0] == "smtp-errors"
+    assert "smtp-errors" not in slugs("gizmo")
+    SynonymGroup.objects.create(terms="gizmo, relay")
+    assert slugs("gizmo")[0] == "smtp-errors"
+
+
+def test_natural_question_finds_the_answer(corpus):
+    assert top("why can't I log in?").slug == "login-issues"
+
+
+def test_pasted_error_message_finds_the_section(corpus):
+    result = top("535 Authentication failed: Bad username / password")
+    assert result.slug == "smtp-errors" and result.section_anchor == "535-authentication-failed"
+
+
+def test_snippet_marks_matched_words(corpus):
+    result = top("overage charges")
+    marked = {text.lower() for text, hit in result.snippet if hit}
+    assert "overage" in marked
+
+
+def test_only_published_articles_are_found(corpus, make_article):
+    make_article("Draft about zebras", "zebras everywhere", status=Article.Status.DRAFT)
+    make_article("Archived about zebras", "zebras again", status=Article.Status.ARCHIVED)
+    assert slugs("zebras") == []
+
+
+def test_status_changes_and_deletes_update_the_index(corpus):
+    article = corpus["invoice"]
+    article.status = Article.Status.ARCHIVED
+    article.save()
+    assert "invoice" not in slugs("invoice overage")
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert "invoice" in slugs("invoice overage")
+    article.delete()
+    assert "invoice" not in slugs("invoice overage")
+
+
+def test_edits_replace_the_indexed_text(corpus):
+    article = corpus["smtp"]
+    article.body = "## Quokka\nNothing else."
+    article.save()
+    assert top("quokka").slug == "smtp-errors"
+    assert "smtp-errors" not in slugs("2525")
+
+
+def test_a_rolled_back_save_leaves_the_index_unchanged(corpus):
+    article = corpus["smtp"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.body = "## Wombat\ntext"
+        article.save()
+        raise RuntimeError
+    assert slugs("wombat") == []
+    assert top("2525").slug == "smtp-errors"
+
+
+def test_category_filter(corpus):
+    assert slugs("authentication", category="billing") == []
+    assert set(slugs("invoice", category="billing")) == {"invoice"}
+
+
+def test_limit_and_offset_page_through_results(corpus):
+    everything = slugs("account", limit=10)
+    assert len(everything) >= 2
+    assert slugs("account", limit=1, offset=1) == everything[1:2]
+
+
+def test_stop_words_alone_find_nothing(corpus):
+    assert slugs("how do i") == []
+
+
+def test_empty_query_finds_nothing(corpus):
+    page = article_search("   ")
+    assert page.results == [] and page.total == 0
+
+
+HOSTILE_QUERIES = [
+    '"', '""', "'", "*", "-", "^", ":", "NEAR", "NEAR(a b)", "a AND b", "a OR b", "NOT a", "(", ")", "((a)",
+    "\\", "\\\\", "a\x00b", "\x00", "😀🔥", "שלום עולם", "مرحبا", "title:login", "body:* OR 1=1", "'; DROP TABLE x;--",
+    "a & b | !c <-> d", "pass*", "-password", "^login", "{near}", "[a]", "%_%", "x" * 5000, " ".join(["login"] * 500),
+    "\ufeff\u200b", "ǅ", "ﬁle",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_any_input_is_safe_on_this_engine(corpus, query):
+    page = article_search(query)
+    assert page.total >= 0
+    with connection.cursor() as cursor:  # the connection is still usable
+        cursor.execute("SELECT 1")
+
+
+def test_long_queries_are_truncated(corpus):
+    page = article_search("invoice " + "x" * 10000)
+    assert len(page.query) <= 200 and page.results[0].slug == "invoice"
+
+
+def test_rebuild_recreates_the_same_results(corpus):
+    before = slugs("account banned")
+    assert rebuild_index() == 4
+    assert slugs("account banned") == before
+
+
+def test_rebuild_command_reports_the_count(corpus):
+    out = io.StringIO()
+    call_command("rebuild_search_index", "--no-progress", stdout=out, stderr=io.StringIO())
+    assert "Indexed 4 published articles." in out.getvalue()
