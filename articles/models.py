@@ -133,9 +133,10 @@ class Article(models.Model):
         from .search import index_article, unindex_article
 
         with transaction.atomic():
+            if self.pk:
+                # The stored version leaves the index (and the vocabulary counts) first.
+                unindex_article(self.pk)
             super().save(*args, **kwargs)
-            # The index is keyed by section ids: clear it before the sections are replaced.
-            unindex_article(self)
             self._store_sections(rendered.sections)
             index_article(self)
 
@@ -143,7 +144,7 @@ class Article(models.Model):
         from .search import unindex_article
 
         with transaction.atomic():
-            unindex_article(self)
+            unindex_article(self.pk)
             return super().delete(*args, **kwargs)
 
     def _store_sections(self, sections):

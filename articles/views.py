@@ -1,5 +1,6 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,10 +8,11 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors
 from .forms import ContactForm
+from .markdown import render_markdown
 from .models import Article, Category
 from .search import article_search
 from .search.engine import MAX_LIMIT
@@ -164,6 +166,13 @@ def contact(request):
 def contact_thanks(request):
     """Confirmation after a contact request was stored."""
     return render(request, "articles/contact_thanks.html")
+
+
+@staff_member_required
+@require_POST
+def markdown_preview(request):
+    """The admin editor's live preview: the same render and sanitize as the public page."""
+    return HttpResponse(render_markdown(request.POST.get("content", "")).html)
 
 
 def robots_txt(request):

@@ -20,3 +20,4 @@ KB_SUPPORT_EMAIL = "support@example.com"
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic, no missing-STATIC_ROOT warning

@@ -126,7 +126,7 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
         section = sections.get(section_id)
         if article is None:
             continue
-        snippet_source = section.text if section and section.text else article.summary
+        snippet = _best_snippet([section.text if section else "", article.summary], words)
         results.append(
             SearchResult(
                 article_id=article.pk,
@@ -138,11 +138,20 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
                 summary=article.summary,
                 section_title=section.title if section else "",
                 section_anchor=section.anchor if section else "",
-                snippet=make_snippet(snippet_source, words),
+                snippet=snippet,
                 score=score,
             )
         )
     return SearchPage(query=parsed.text, corrected=parsed.corrected, total=len(ranked), results=results)
+
+
+def _best_snippet(texts: list[str], words: set[str]):
+    """The first text that shows a query word, else the first non-empty one."""
+    snippets = [make_snippet(text, words) for text in texts if text]
+    for snippet in snippets:
+        if any(hit for _, hit in snippet):
+            return snippet
+    return snippets[0] if snippets else []
 
 
 def _term_idf(parsed: ParsedQuery) -> list[float]:
@@ -195,12 +204,18 @@ def index_article(article) -> None:
     if article.is_published:
         sections = list(article.sections.all())
         _backend().add(article, sections)
-        _remember_words(article_words(article, sections))
+        _count_words(article_words(article, sections), +1)
 
 
-def unindex_article(article) -> None:
-    """Remove an article's sections from the index (before they are replaced or deleted)."""
-    _backend().remove(article.pk)
+def unindex_article(article_id: int) -> None:
+    """Remove the stored version of an article from the index, before it changes or goes."""
+    from ..models import Article
+
+    stored = Article.objects.filter(pk=article_id).first()
+    if stored is None or not stored.is_published:
+        return
+    _backend().remove(article_id)
+    _count_words(article_words(stored, list(stored.sections.all())), -1)
 
 
 def article_words(article, sections) -> set[str]:
@@ -209,10 +224,21 @@ def article_words(article, sections) -> set[str]:
     return {word for word in tokenize(text) if word.isalpha() and 3 <= len(word) <= 30}
 
 
-def _remember_words(words) -> None:
+def _count_words(words: set[str], change: int) -> None:
+    """Keep each vocabulary word's count of published articles exact."""
+    from django.db.models import F
+
     from ..models import SearchWord
 
-    SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True, batch_size=500)
+    if not words:
+        return
+    if change > 0:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w, document_count=0) for w in words], ignore_conflicts=True, batch_size=500
+        )
+    SearchWord.objects.filter(word__in=words).update(document_count=F("document_count") + change)
+    if change < 0:
+        SearchWord.objects.filter(word__in=words, document_count__lte=0).delete()
 
 
 def rebuild_index(progress=None) -> int:
