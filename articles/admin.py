@@ -1,0 +1,237 @@
+"""
+The admin: where editors write articles and support agents work contact requests.
+
+Article status changes go through `Article.save()`, never `QuerySet.update()`,
+because save() keeps the rendered body, the sections and the search index in
+step. The Markdown editor previews with the same function that renders public
+pages (settings.MARKDOWNX_MARKDOWNIFY_FUNCTION).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
+from markdownx.admin import MarkdownxModelAdmin
+
+from .models import Article, Category, ContactRequest, HelpLink, SynonymGroup
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "published_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        # One annotated query for the whole changelist instead of a count per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(published_count=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED)))
+        )
+
+    @admin.display(description="published articles", ordering="published_count")
+    def published_count(self, category):
+        return category.published_count
+
+
+class HelpLinkInline(admin.TabularInline):
+    model = HelpLink
+    fields = ["label", "url", "position"]
+    extra = 1
+    verbose_name = "help link"
+    verbose_name_plural = "help links on this article"
+
+
+def _change_status(modeladmin, request, queryset, status, done, already):
+    """
+    Save each selected object whose status differs, one by one through save(),
+    and say how many changed. All or nothing: one transaction for the batch.
+    """
+    changed = 0
+    field_name = queryset.model._meta.get_field("status").verbose_name
+    with transaction.atomic():
+        for obj in queryset.exclude(status=status):
+            obj.status = status
+            obj.save()
+            modeladmin.log_change(request, obj, [{"changed": {"fields": [field_name.capitalize()]}}])
+            changed += 1
+    unchanged = queryset.count() - changed
+    opts = queryset.model._meta
+    if changed:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d %(name)s %(done)s.", "%(count)d %(name_plural)s %(done)s.", changed)
+            % {"count": changed, "name": opts.verbose_name, "name_plural": opts.verbose_name_plural, "done": done},
+            messages.SUCCESS,
+        )
+    if unchanged:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d %(name)s was already %(already)s.",
+                "%(count)d %(name_plural)s were already %(already)s.",
+                unchanged,
+            )
+            % {
+                "count": unchanged,
+                "name": opts.verbose_name,
+                "name_plural": opts.verbose_name_plural,
+                "already": already,
+            },
+            messages.INFO,
+        )
+
+
+@admin.register(Article)
+class ArticleAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "category", "status", "promoted", "updated_at"]
+    list_filter = ["status", "category", "promoted"]
+    list_select_related = ["category"]
+    search_fields = ["title", "slug", "tags", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "updated_at"
+    readonly_fields = ["created_at", "updated_at", "section_outline"]
+    inlines = [HelpLinkInline]
+    actions = ["publish", "unpublish", "archive"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        ("Publishing", {"fields": ["status", "promoted", "position", "tags"]}),
+        (
+            "Advanced",
+            {
+                "classes": ["collapse"],
+                "fields": ["section_outline", "created_at", "updated_at"],
+                "description": "Sections come from the body's ## and ### headings and are updated on every save.",
+            },
+        ),
+    ]
+
+    @admin.display(description="sections")
+    def section_outline(self, article):
+        if article.pk is None:
+            return "-"
+        sections = [s for s in article.sections.all() if s.anchor]
+        if not sections:
+            return "No headings yet."
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> <code>#{}</code></li>',
+            ((s.get_absolute_url(), s.title, s.anchor) for s in sections),
+        )
+        return format_html("<ul>{}</ul>", items)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        _change_status(self, request, queryset, Article.Status.PUBLISHED, "published", "published")
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        _change_status(self, request, queryset, Article.Status.DRAFT, "moved back to draft", "a draft")
+
+    @admin.action(description="Archive selected articles", permissions=["change"])
+    def archive(self, request, queryset):
+        _change_status(self, request, queryset, Article.Status.ARCHIVED, "archived", "archived")
+
+
+class HelpLinkScopeFilter(admin.SimpleListFilter):
+    title = "shown"
+    parameter_name = "scope"
+
+    def lookups(self, request, model_admin):
+        return [("site", "Site-wide"), ("article", "On one article")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "site":
+            return queryset.filter(article__isnull=True)
+        if self.value() == "article":
+            return queryset.filter(article__isnull=False)
+        return queryset
+
+
+@admin.register(HelpLink)
+class HelpLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "url", "article", "position"]
+    list_editable = ["position"]
+    list_filter = [HelpLinkScopeFilter]
+    list_select_related = ["article"]
+    search_fields = ["label", "url"]
+    autocomplete_fields = ["article"]
+    fields = ["label", "url", "article", "position"]
+
+
+class NotifiedFilter(admin.SimpleListFilter):
+    title = "support notified"
+    parameter_name = "notified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No, waiting for a retry")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(notified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(notified_at__isnull=True)
+        return queryset
+
+
+@admin.register(ContactRequest)
+class ContactRequestAdmin(admin.ModelAdmin):
+    """Requests come from customers: agents only set the status and the assignee."""
+
+    list_display = ["created_at", "subject", "name", "email", "article", "status", "notified", "assignee"]
+    list_display_links = ["created_at", "subject"]
+    list_filter = ["status", "created_at", NotifiedFilter]
+    list_select_related = ["article", "assignee"]
+    search_fields = ["name", "email", "subject", "message"]
+    date_hierarchy = "created_at"
+    actions = ["mark_in_progress", "mark_resolved"]
+    fieldsets = [
+        ("Request", {"fields": ["created_at", "name", "email", "subject", "message", "article"]}),
+        ("Handling", {"fields": ["status", "assignee"]}),
+        (
+            "Notification",
+            {"classes": ["collapse"], "fields": ["notified_at", "notify_attempts", "notify_error"]},
+        ),
+    ]
+    readonly_fields = [
+        "name",
+        "email",
+        "subject",
+        "message",
+        "article",
+        "created_at",
+        "notified_at",
+        "notify_attempts",
+        "notify_error",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="notified", boolean=True, ordering="notified_at")
+    def notified(self, contact_request):
+        return contact_request.notified_at is not None
+
+    @admin.action(description="Mark as in progress", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        _change_status(self, request, queryset, ContactRequest.Status.OPEN, "marked as in progress", "in progress")
+
+    @admin.action(description="Mark as resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        _change_status(self, request, queryset, ContactRequest.Status.RESOLVED, "marked as resolved", "resolved")
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    list_display = ["terms"]
+    search_fields = ["terms"]
