@@ -10,9 +10,9 @@ only then are heading ids added. Ids are slugify() output, so they cannot carry
 markup, and no attribute an editor writes on a heading survives sanitizing.
 """
 
-from dataclasses import dataclass, field
 import html
 import re
+from dataclasses import dataclass, field
 
 import markdown as markdown_lib
 import nh3

@@ -104,8 +104,31 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        self.tag_list = self.tag_list  # normalise spacing and duplicates
+        rendered = render_markdown(self.body)
+        self.body_html = rendered.html
+        from .search import index_article, unindex_article
+
+        with transaction.atomic():
+            if self.pk:
+                # The stored version leaves the index (and the vocabulary counts) first.
+                unindex_article(self.pk)
+            super().save(*args, **kwargs)
+            self._store_sections(rendered.sections)
+            index_article(self)
+
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        from .search import unindex_article
+
+        with transaction.atomic():
+            unindex_article(self.pk)
+            return super().delete(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:
@@ -123,29 +146,6 @@ class Article(models.Model):
             if value and value.lower() not in (s.lower() for s in seen):
                 seen.append(value)
         self.tags = ", ".join(seen)
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title)[:200]
-        self.tag_list = self.tag_list  # normalise spacing and duplicates
-        rendered = render_markdown(self.body)
-        self.body_html = rendered.html
-        from .search import index_article, unindex_article
-
-        with transaction.atomic():
-            if self.pk:
-                # The stored version leaves the index (and the vocabulary counts) first.
-                unindex_article(self.pk)
-            super().save(*args, **kwargs)
-            self._store_sections(rendered.sections)
-            index_article(self)
-
-    def delete(self, *args, **kwargs):
-        from .search import unindex_article
-
-        with transaction.atomic():
-            unindex_article(self.pk)
-            return super().delete(*args, **kwargs)
 
     def _store_sections(self, sections):
         self.sections.all().delete()
@@ -287,10 +287,6 @@ class SynonymGroup(models.Model):
     def __str__(self):
         return self.terms
 
-    @property
-    def term_list(self) -> list[str]:
-        return [term.strip() for term in self.terms.split(",") if term.strip()]
-
     def save(self, *args, **kwargs):
         self.terms = ", ".join(dict.fromkeys(term.lower() for term in self.term_list))
         super().save(*args, **kwargs)
@@ -300,6 +296,10 @@ class SynonymGroup(models.Model):
         result = super().delete(*args, **kwargs)
         self._forget_cached_groups()
         return result
+
+    @property
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
 
     @staticmethod
     def _forget_cached_groups():

@@ -5,8 +5,8 @@ With nothing set, the site runs locally on a SQLite file, a local-memory cache
 and console email. Every variable below is documented in README.md.
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured

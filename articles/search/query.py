@@ -7,9 +7,9 @@ letters and digits survive tokenizing, so nothing the customer types can reach
 an engine's query language as syntax.
 """
 
-from dataclasses import dataclass
 import re
 import unicodedata
+from dataclasses import dataclass
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12

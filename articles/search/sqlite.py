@@ -59,7 +59,8 @@ def add(article, sections) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
 

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         password = os.environ.get("KB_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
         if os.environ.get("KB_ADMIN_PASSWORD"):
-            self.stdout.write(self.style.SUCCESS(f"Created staff account “{username}” with the password from KB_ADMIN_PASSWORD."))
+            message = f"Created staff account “{username}” with the password from KB_ADMIN_PASSWORD."
+            self.stdout.write(self.style.SUCCESS(message))
         else:
             self.stdout.write(
                 self.style.SUCCESS(f"Created staff account “{username}” with password: {password}\n")
