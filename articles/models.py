@@ -8,6 +8,7 @@ Which articles a visitor may see is decided in one place:
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
@@ -45,6 +46,15 @@ class ArticleQuerySet(models.QuerySet):
         if user is not None and user.is_active and user.is_staff and user.has_perm("articles.change_article"):
             return self.all()
         return self.published()
+
+    def delete(self):
+        """Bulk deletes (such as the admin's) leave the search index too."""
+        from .search import unindex_article
+
+        with transaction.atomic():
+            for article_id in self.values_list("pk", flat=True):
+                unindex_article(article_id)
+            return super().delete()
 
     def listed(self):
         """Published articles in reading order, with what their links need."""
@@ -191,6 +201,12 @@ class HelpLinkQuerySet(models.QuerySet):
         return self.filter(article__isnull=True)
 
 
+def validate_help_url(value: str) -> None:
+    """Links shown to customers: web or mail addresses, or a path on this site."""
+    if not value.startswith(("https://", "http://", "mailto:", "/")) or value.startswith("//"):
+        raise ValidationError("Enter an address starting with https://, http://, mailto: or a path such as /contact/.")
+
+
 class HelpLink(models.Model):
     """A link to more help: on one article, or site-wide in the “Still need help?” block."""
 
@@ -199,6 +215,7 @@ class HelpLink(models.Model):
         "URL",
         max_length=500,
         help_text="A full address (https://...) or a path on this site (/contact/).",
+        validators=[validate_help_url],
     )
     article = models.ForeignKey(
         Article,

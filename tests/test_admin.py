@@ -412,3 +412,13 @@ def test_article_change_page_links_to_the_public_page(client, editor, make_artic
     assert page.context["has_absolute_url"]
     assert redirect.status_code == 302
     assert redirect["Location"].endswith(f"/articles/{article.slug}/")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.example/", "ftp://x"])
+def test_help_link_urls_must_be_web_mail_or_site_paths(url):
+    from django.core.exceptions import ValidationError
+
+    from articles.models import HelpLink
+
+    with pytest.raises(ValidationError):
+        HelpLink(label="x", url=url).full_clean()

@@ -231,3 +231,12 @@ def test_rebuild_command_reports_the_count(corpus):
     out = io.StringIO()
     call_command("rebuild_search_index", "--no-progress", stdout=out, stderr=io.StringIO())
     assert "Indexed 4 published articles." in out.getvalue()
+
+
+def test_bulk_deletes_leave_the_index(corpus):
+    Article.objects.filter(slug__in=["smtp-errors", "invoice"]).delete()
+    assert slugs("2525") == [] and slugs("overage") == []
+    with connection.cursor() as cursor:
+        table = "articles_search_fts" if connection.vendor == "sqlite" else "articles_search_pg"
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        assert cursor.fetchone()[0] == 8  # the two remaining articles' sections

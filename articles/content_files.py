@@ -1,0 +1,279 @@
+"""
+Content files: one Markdown file per article, with a YAML front matter block.
+
+    ---
+    title: Troubleshooting account login issues
+    slug: troubleshooting-account-login-issues
+    category: Account and Settings
+    tags: [login, password]
+    ---
+    Body Markdown...
+
+`parse_content_file()` reads one file into an `ArticleFile` or raises
+`ContentFileError` with a one-line reason; `article_to_text()` writes an article
+back. The import_articles and export_articles commands do the database side.
+
+The body is everything after the closing `---` line, verbatim, except that line
+endings become "\\n" and the one line break that ends the file is not part of it.
+Export always ends the file with exactly that line break, so import(export(x))
+gives back x.
+"""
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+
+from .models import Article
+
+REQUIRED_KEYS = ("title", "slug", "category")
+OPTIONAL_KEYS = ("tags", "summary", "status", "promoted", "position", "links")
+KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+FENCE = "---"
+MAX_POSITION = 2147483647  # the largest value a PositiveIntegerField holds on every database
+TRUE, FALSE = {"true", "yes", "on"}, {"false", "no", "off"}
+
+
+class ContentFileError(Exception):
+    """A content file that cannot be imported; `reason` is one line for a person to read."""
+
+    def __init__(self, path, reason: str):
+        self.path = path
+        self.reason = " ".join(reason.split())
+        super().__init__(f"{path}: {self.reason}")
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    title: str
+    slug: str
+    category: str
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    body: str = ""
+    status: str = Article.Status.PUBLISHED.value
+    promoted: bool = False
+    position: int = 0
+    links: tuple[tuple[str, str], ...] = ()
+
+
+class _Loader(yaml.BaseLoader):
+    """
+    Every scalar is read as a string: "values quoted or not" then mean the same,
+    and YAML 1.1's surprises (`no` -> False, `1.10` -> 1.1) cannot reach a tag or
+    a title. Booleans and numbers are converted, with our own messages, below.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key_node.value}' appears twice", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str, *, first_line: int = 1):
+    """Parse YAML with the content-file rules; errors are ValueError with the line number."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" (line {mark.line + first_line})" if mark else ""
+        raise ValueError(f"invalid YAML{where}: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise ValueError(f"invalid YAML: {error}") from None
+
+
+def _text(data: dict, key: str, *, max_length: int, required: bool = False) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text, not a list or a mapping")
+    if required and not value.strip():
+        raise ValueError(f"{key} is missing")
+    if len(value) > max_length:
+        raise ValueError(f"{key} is longer than {max_length} characters")
+    return value
+
+
+def _tags(value) -> tuple[str, ...]:
+    if value == "":
+        return ()
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        raise ValueError("tags must be a list, like [login, password]")
+    for tag in value:
+        if "," in tag:
+            raise ValueError(f"the tag '{tag}' contains a comma; write each tag as its own list item")
+    return tuple(tag.strip() for tag in value if tag.strip())
+
+
+def parse_links(value) -> tuple[tuple[str, str], ...]:
+    """Validate a loaded `links:` list (also the format of the demo's site-wide links)."""
+    if value == "":
+        return ()
+    shape = "links must be a list of items with a label and a url"
+    if not isinstance(value, list):
+        raise ValueError(shape)
+    links = []
+    for n, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) != {"label", "url"}:
+            raise ValueError(f"{shape} (item {n} is not)")
+        label, url = item["label"], item["url"]
+        if not isinstance(label, str) or not isinstance(url, str) or not label.strip() or not url.strip():
+            raise ValueError(f"link {n} needs a label and a url, both text")
+        if len(label) > 120 or len(url) > 500:
+            raise ValueError(f"link {n} is too long (label 120, url 500 characters at most)")
+        # A help link becomes an href on every page it shows on: no javascript: or data: URLs.
+        if not url.startswith(("https://", "http://", "mailto:", "/")):
+            raise ValueError(f"link {n} url must start with https://, http://, mailto: or /")
+        links.append((label, url))
+    return tuple(links)
+
+
+def article_file_from_data(data, body: str) -> ArticleFile:
+    """Validate loaded front matter; raises ValueError with a one-line reason."""
+    if data is None or data == "":
+        data = {}
+    if not isinstance(data, dict):
+        raise ValueError("the front matter must be `key: value` lines")
+    for key in data:
+        if key not in KEYS:
+            close = difflib.get_close_matches(str(key), KEYS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(KEYS)}"
+            raise ValueError(f"unknown key '{key}' ({hint})")
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            raise ValueError(f"{key} is missing")
+    slug = _text(data, "slug", max_length=200, required=True)
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise ValueError(f"slug '{slug}' is not valid: use only letters, numbers, hyphens and underscores") from None
+    status = data.get("status", Article.Status.PUBLISHED.value)
+    if status not in Article.Status.values:
+        raise ValueError(f"status must be one of {', '.join(Article.Status.values)} (not '{status}')")
+    promoted = data.get("promoted", "false")
+    if not isinstance(promoted, str) or promoted.lower() not in TRUE | FALSE:
+        raise ValueError(f"promoted must be true or false (not '{promoted}')")
+    position = data.get("position", "0")
+    if (
+        not isinstance(position, str)
+        or not (position.isascii() and position.isdigit())
+        or int(position) > MAX_POSITION
+    ):
+        raise ValueError(f"position must be a whole number, 0 or more (not '{position}')")
+    if "\x00" in body:
+        raise ValueError("the body contains NUL characters; is this a binary file?")
+    return ArticleFile(
+        title=_text(data, "title", max_length=200, required=True),
+        slug=slug,
+        category=_text(data, "category", max_length=100, required=True),
+        tags=_tags(data.get("tags", "")),
+        summary=_text(data, "summary", max_length=300),
+        body=body,
+        status=status,
+        promoted=promoted.lower() in TRUE,
+        position=int(position),
+        links=parse_links(data.get("links", "")),
+    )
+
+
+def parse_text(text: str) -> ArticleFile:
+    """Parse a content file's text; raises ValueError with a one-line reason."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ValueError("the file is empty")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raise ValueError("no front matter: the file must start with a '---' line")
+    try:
+        end = next(n for n, line in enumerate(lines[1:], start=1) if line.rstrip() == FENCE)
+    except StopIteration:
+        raise ValueError("the front matter is not closed with a second '---' line") from None
+    body = "\n".join(lines[end + 1 :]).removesuffix("\n")
+    data = load_yaml("\n".join(lines[1:end]), first_line=2)
+    return article_file_from_data(data, body)
+
+
+def parse_content_file(path) -> ArticleFile:
+    """Read and validate one content file; raises ContentFileError naming the file."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ContentFileError(path, "no such file or folder") from None
+    except OSError as error:
+        raise ContentFileError(path, f"cannot be read: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ContentFileError(path, f"not valid UTF-8 (byte {error.start + 1})") from None
+    try:
+        return parse_text(text)
+    except ValueError as error:
+        raise ContentFileError(path, str(error)) from None
+
+
+class _FlowList(list):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow=False, indentless=False):
+        # Indent list items under their key ("links:\n  - label: ..."), as people write them.
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper, value):
+    # PyYAML writes these line breaks raw inside quotes, where reading folds them to spaces.
+    style = '"' if any(char in value for char in "\r\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(
+    _FlowList, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+)
+
+
+def article_file_to_text(article_file: ArticleFile) -> str:
+    data = {
+        "title": article_file.title,
+        "slug": article_file.slug,
+        "category": article_file.category,
+        "tags": _FlowList(article_file.tags),
+        "summary": article_file.summary,
+        "status": article_file.status,
+        "promoted": article_file.promoted,
+        "position": article_file.position,
+    }
+    if article_file.links:
+        data["links"] = [{"label": label, "url": url} for label, url in article_file.links]
+    front = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+    body = article_file.body.replace("\r\n", "\n").replace("\r", "\n")
+    return f"{FENCE}\n{front}{FENCE}\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
+
+
+def article_file_from_article(article: Article) -> ArticleFile:
+    return ArticleFile(
+        title=article.title,
+        slug=article.slug,
+        category=article.category.name,
+        tags=tuple(article.tag_list),
+        summary=article.summary,
+        body=article.body,
+        status=article.status,
+        promoted=article.promoted,
+        position=article.position,
+        links=tuple((link.label, link.url) for link in article.help_links.all()),
+    )
+
+
+def article_to_text(article: Article) -> str:
+    """The article as a content file: the format `parse_content_file()` reads."""
+    return article_file_to_text(article_file_from_article(article))
