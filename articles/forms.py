@@ -6,7 +6,7 @@ from .models import Article, ContactRequest
 class ContactForm(forms.ModelForm):
     """The “still need help?” form; `article` is the slug of the page the customer came from."""
 
-    article = forms.SlugField(required=False, widget=forms.HiddenInput)
+    article = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     class Meta:
         model = ContactRequest

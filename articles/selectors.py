@@ -6,10 +6,10 @@ from .models import Article, Category, HelpLink
 
 
 def categories_with_counts():
-    """Categories in order, each with `article_count` of its published articles."""
+    """Categories that have published articles, in order, each with its `article_count`."""
     return Category.objects.annotate(
         article_count=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
-    )
+    ).filter(article_count__gt=0)
 
 
 def promoted_articles(limit: int = 6):

@@ -89,3 +89,8 @@ def test_mail_failure_keeps_the_request_and_a_retry_sends_it(client, db, django_
     request.refresh_from_db()
     assert request.notified_at is not None and len(mail.outbox) == 1
     assert "Sent 1" in out.getvalue()
+
+
+def test_a_malformed_article_parameter_does_not_block_the_form(client, db):
+    response = client.post("/contact/", {**VALID, "article": "bad slug!"})
+    assert response.status_code == 302 and ContactRequest.objects.get().article is None

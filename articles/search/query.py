@@ -186,7 +186,9 @@ def _stem(word: str) -> str:
     """A rough stem, only to decide what to highlight (the engines do real stemming)."""
     for suffix in ("ing", "ed", "es", "s", "ly"):
         if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            stem = word[: -len(suffix)]
+            # resetting -> resett -> reset
+            return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz" else stem
     return word
 
 
