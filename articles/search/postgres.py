@@ -45,9 +45,19 @@ def tsquery_text(parsed: ParsedQuery) -> str:
     return " | ".join(term_tsquery(term) for term in parsed.terms)
 
 
+def _indexable(text: str) -> str:
+    # PostgreSQL's parser reads "<script>alert(1)</script>" as one tag token and drops
+    # the words inside; articles quote such markup as text, and it must stay findable.
+    return text.replace("<", " ").replace(">", " ")
+
+
 def add(article, sections) -> None:
     rows = [
-        (section.pk, article.pk, article.title, section.title, article.tags, article.summary, section.text)
+        (
+            section.pk,
+            article.pk,
+            *map(_indexable, (article.title, section.title, article.tags, article.summary, section.text)),
+        )
         for section in sections
     ]
     with connection.cursor() as cursor:
