@@ -1,5 +1,5 @@
 """
-The help center's content and requests.
+Categories, articles, their sections and help links.
 
 Article Markdown is rendered once, in save(), into `body_html` and into
 `Section` rows (one per ##/### heading); pages and search only read those.
@@ -7,14 +7,13 @@ Which articles a visitor may see is decided in one place:
 `Article.objects.visible_to(user)`.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from .markdown import render_markdown
+from ..markdown import render_markdown
 
 
 class Category(models.Model):
@@ -49,7 +48,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def delete(self):
         """Bulk deletes (such as the admin's) leave the search index too."""
-        from .search import unindex_article
+        from ..search import unindex_article
 
         with transaction.atomic():
             for article_id in self.values_list("pk", flat=True):
@@ -120,7 +119,7 @@ class Article(models.Model):
         self.tag_list = self.tag_list  # normalise spacing and duplicates
         rendered = render_markdown(self.body)
         self.body_html = rendered.html
-        from .search import index_article, unindex_article
+        from ..search import index_article, unindex_article
 
         with transaction.atomic():
             if self.pk:
@@ -134,7 +133,7 @@ class Article(models.Model):
         return reverse("articles:article", args=[self.slug])
 
     def delete(self, *args, **kwargs):
-        from .search import unindex_article
+        from ..search import unindex_article
 
         with transaction.atomic():
             unindex_article(self.pk)
@@ -237,107 +236,3 @@ class HelpLink(models.Model):
 
     def __str__(self):
         return self.label
-
-
-class ContactRequest(models.Model):
-    """A customer's “still need help” message, stored before anything else happens."""
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        OPEN = "open", "In progress"
-        RESOLVED = "resolved", "Resolved"
-
-    name = models.CharField("name", max_length=120)
-    email = models.EmailField("email")
-    subject = models.CharField("subject", max_length=200)
-    message = models.TextField("message", max_length=10000)
-    article = models.ForeignKey(
-        Article,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contact_requests",
-        verbose_name="article",
-        help_text="The article the customer was reading.",
-    )
-    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
-    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField("updated", auto_now=True)
-    notified_at = models.DateTimeField(
-        "support notified", null=True, blank=True, help_text="Empty while the email to support has not gone out."
-    )
-    notify_attempts = models.PositiveSmallIntegerField("notification attempts", default=0)
-    notify_error = models.CharField("last notification error", max_length=500, blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="contact_requests",
-        verbose_name="assignee",
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "contact request"
-        verbose_name_plural = "contact requests"
-
-    def __str__(self):
-        return f"{self.subject} ({self.email})"
-
-
-class SynonymGroup(models.Model):
-    """Words and phrases that mean the same to customers, applied to every search."""
-
-    terms = models.CharField(
-        "terms",
-        max_length=500,
-        unique=True,
-        help_text="Comma-separated words or phrases that mean the same, e.g. “sign in, log in, login”.",
-    )
-
-    class Meta:
-        ordering = ["terms"]
-        verbose_name = "synonym group"
-        verbose_name_plural = "synonym groups"
-
-    def __str__(self):
-        return self.terms
-
-    def save(self, *args, **kwargs):
-        self.terms = ", ".join(dict.fromkeys(term.lower() for term in self.term_list))
-        super().save(*args, **kwargs)
-        self._forget_cached_groups()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self._forget_cached_groups()
-        return result
-
-    @property
-    def term_list(self) -> list[str]:
-        return [term.strip() for term in self.terms.split(",") if term.strip()]
-
-    @staticmethod
-    def _forget_cached_groups():
-        from .search.engine import forget_synonyms
-
-        # Now for this process, and again at commit, in case another process
-        # cached the old groups in between.
-        forget_synonyms()
-        transaction.on_commit(forget_synonyms)
-
-
-class SearchWord(models.Model):
-    """The index's vocabulary, from which spelling corrections are chosen."""
-
-    word = models.CharField("word", max_length=40, unique=True)
-    document_count = models.PositiveIntegerField("articles", default=1)
-
-    class Meta:
-        ordering = ["word"]
-        verbose_name = "search word"
-        verbose_name_plural = "search words"
-
-    def __str__(self):
-        return self.word

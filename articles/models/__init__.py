@@ -1,0 +1,21 @@
+"""
+The help center's models, one module per area: content (categories, articles,
+sections, help links), customer requests, and search support.
+"""
+
+from .content import Article, ArticleQuerySet, Category, HelpLink, HelpLinkQuerySet, Section, validate_help_url
+from .requests import ContactRequest
+from .search import SearchWord, SynonymGroup
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "Category",
+    "ContactRequest",
+    "HelpLink",
+    "HelpLinkQuerySet",
+    "SearchWord",
+    "Section",
+    "SynonymGroup",
+    "validate_help_url",
+]

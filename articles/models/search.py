@@ -1,0 +1,60 @@
+"""What search needs besides the index: synonyms, vocabulary and the search log."""
+
+from django.db import models, transaction
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same to customers, applied to every search."""
+
+    terms = models.CharField(
+        "terms",
+        max_length=500,
+        unique=True,
+        help_text="Comma-separated words or phrases that mean the same, e.g. “sign in, log in, login”.",
+    )
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = "synonym group"
+        verbose_name_plural = "synonym groups"
+
+    def __str__(self):
+        return self.terms
+
+    def save(self, *args, **kwargs):
+        self.terms = ", ".join(dict.fromkeys(term.lower() for term in self.term_list))
+        super().save(*args, **kwargs)
+        self._forget_cached_groups()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._forget_cached_groups()
+        return result
+
+    @property
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    @staticmethod
+    def _forget_cached_groups():
+        from ..search.engine import forget_synonyms
+
+        # Now for this process, and again at commit, in case another process
+        # cached the old groups in between.
+        forget_synonyms()
+        transaction.on_commit(forget_synonyms)
+
+
+class SearchWord(models.Model):
+    """The index's vocabulary, from which spelling corrections are chosen."""
+
+    word = models.CharField("word", max_length=40, unique=True)
+    document_count = models.PositiveIntegerField("articles", default=1)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = "search word"
+        verbose_name_plural = "search words"
+
+    def __str__(self):
+        return self.word
