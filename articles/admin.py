@@ -7,15 +7,23 @@ step. The Markdown editor previews with the same function that renders public
 pages (settings.MARKDOWNX_MARKDOWNIFY_FUNCTION).
 """
 
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Article, Category, ContactRequest, HelpLink, SynonymGroup
+from .analytics import search_report
+from .models import Article, Category, ContactRequest, HelpLink, SearchLog, SynonymGroup
 
 
 @admin.register(Category)
@@ -235,3 +243,40 @@ class ContactRequestAdmin(admin.ModelAdmin):
 class SynonymGroupAdmin(admin.ModelAdmin):
     list_display = ["terms"]
     search_fields = ["terms"]
+
+
+@admin.register(SearchLog)
+class SearchLogAdmin(admin.ModelAdmin):
+    """Search analytics: a report over a chosen period instead of a list of rows."""
+
+    PERIODS = {1: "Last 24 hours", 7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days"}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            days = int(request.GET.get("days", 30))
+        except ValueError:
+            days = 30
+        days = days if days in self.PERIODS else 30
+        report = search_report(since=timezone.now() - timedelta(days=days))
+        draft_url = reverse("admin:articles_article_add")
+        for row in report.zero_results + report.unclicked:
+            row["draft_url"] = f"{draft_url}?{urlencode({'title': row['query'].capitalize()})}"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Search analytics",
+            "report": report,
+            "days": days,
+            "periods": self.PERIODS.items(),
+            "can_add_article": request.user.has_perm("articles.add_article"),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/searchlog/report.html", context)

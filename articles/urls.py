@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("search/open/<int:log_id>/<slug:slug>/", views.search_open, name="search_open"),
     path("api/search/", views.api_search, name="api_search"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors
+from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .markdown import render_markdown
 from .models import Article, Category
@@ -95,9 +96,12 @@ def search(request):
             offset=(page_number - 1) * RESULTS_PER_PAGE,
         )
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
+        # Log the submitted search once, not again for each further page of it.
+        log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
         context.update(
             {
                 "page": page,
+                "search_log": log,
                 "page_number": page_number,
                 "page_count": page_count,
                 "previous_page": page_number - 1 if page_number > 1 else None,
@@ -110,6 +114,18 @@ def search(request):
     else:
         context["suggestions"] = selectors.popular_articles()
     return render(request, "articles/search.html", context)
+
+
+@require_GET
+def search_open(request, log_id, slug):
+    """A result opened from the search page: note the click, then go to the article (and section)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    search_click_record(log_id=log_id, article=article)
+    anchor = request.GET.get("section", "")
+    url = article.get_absolute_url()
+    if anchor and article.sections.filter(anchor=anchor).exists():
+        url += f"#{anchor}"
+    return redirect(url)
 
 
 @require_GET

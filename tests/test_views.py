@@ -91,7 +91,7 @@ def test_staff_without_change_permission_do_not_see_drafts(client, django_user_m
 
 def test_search_page_shows_results_with_section_links(client, login_article):
     content = client.get("/search/", {"q": "billing terminated unpaid"}).content.decode()
-    assert "/articles/login-issues/#billing-terminated" in content
+    assert "/login-issues/?section=billing-terminated" in content
     assert "<mark>" in content
 
 

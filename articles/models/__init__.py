@@ -5,7 +5,7 @@ sections, help links), customer requests, and search support.
 
 from .content import Article, ArticleQuerySet, Category, HelpLink, HelpLinkQuerySet, Section, validate_help_url
 from .requests import ContactRequest
-from .search import SearchWord, SynonymGroup
+from .search import SearchLog, SearchWord, SynonymGroup
 
 __all__ = [
     "Article",
@@ -14,6 +14,7 @@ __all__ = [
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "SearchLog",
     "SearchWord",
     "Section",
     "SynonymGroup",

@@ -58,3 +58,32 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchLog(models.Model):
+    """
+    One submitted search (not each keystroke of instant results), for finding
+    content gaps. Holds no personal data: no user, no address, only the
+    normalised query.
+    """
+
+    query = models.CharField("query", max_length=200, db_index=True)
+    result_count = models.PositiveIntegerField("results")
+    created_at = models.DateTimeField("searched at", auto_now_add=True, db_index=True)
+    clicked_article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="first result opened",
+    )
+    clicked_at = models.DateTimeField("opened at", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "search"
+        verbose_name_plural = "search analytics"
+
+    def __str__(self):
+        return self.query
