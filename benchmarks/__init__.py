@@ -1,0 +1,1 @@
+"""Benchmark scripts; importable so the test suite can reuse their scoring."""

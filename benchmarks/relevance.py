@@ -1,0 +1,272 @@
+#!/usr/bin/env python
+"""
+Search relevance: how often `article_search()` puts the right article (and section) first.
+
+    python benchmarks/relevance.py [--engine sqlite|postgres|both] [--json] [--failures]
+
+Each engine gets a throwaway database (a temporary SQLite file, or the PostgreSQL
+database kb_relevance_bench, dropped and created again), migrated and loaded with
+relevance/corpus/ by `manage.py import_articles`; each query in relevance/queries.yaml
+is searched with limit=10. Scores per kind of query: MRR@10, recall@1/@5 by article,
+and the section hit rate; plain article-level BM25 is the baseline. Settings are
+fixed once Django starts, so `--engine both` runs each engine in a child process.
+"""
+
+import argparse
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "relevance"
+CORPUS, QUERIES = DATA / "corpus", DATA / "queries.yaml"
+KINDS = ("title", "paraphrase", "question", "error", "typo", "synonym", "section", "single")
+ENGINE_NAMES = {"sqlite": "SQLite FTS5", "postgres": "PostgreSQL"}
+BENCH_DATABASE = "kb_relevance_bench"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/"
+DEPTH = 10
+
+
+# --- Data -------------------------------------------------------------------
+
+
+def load_queries(path=QUERIES) -> list[dict]:
+    """The benchmark queries: dicts with query, kind, article and an optional section."""
+    items = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return [{**item, "query": str(item["query"])} for item in items]
+
+
+def load_documents(path=CORPUS) -> dict[str, str]:
+    """Slug -> title + summary + tags + body of each corpus file, for the BM25 baseline."""
+    documents = {}
+    for file in sorted(Path(path).glob("*.md")):
+        _, front, body = file.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        tags = " ".join(str(tag) for tag in meta.get("tags") or [])
+        documents[str(meta["slug"])] = " ".join([str(meta["title"]), str(meta.get("summary", "")), tags, body])
+    return documents
+
+
+def import_corpus(path=CORPUS) -> None:
+    """Load the corpus into the current database with the import_articles command."""
+    from django.core.management import call_command
+
+    call_command("import_articles", str(path), verbosity=0, stdout=io.StringIO())
+
+
+# --- Rankings and scores ----------------------------------------------------
+
+
+def engine_rankings(queries) -> list[list[tuple[str, str]]]:
+    """(slug, section anchor) of the top results of article_search() for each query."""
+    from articles.search import article_search
+
+    return [
+        [(r.slug, r.section_anchor) for r in article_search(item["query"], limit=DEPTH).results] for item in queries
+    ]
+
+
+def tokenize(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def bm25_rankings(queries, documents=None) -> list[list[tuple[str, str]]]:
+    """Whole-article BM25 (rank_bm25.BM25Okapi) over the same corpus; no sections."""
+    from rank_bm25 import BM25Okapi
+
+    documents = documents or load_documents()
+    slugs = list(documents)
+    bm25 = BM25Okapi([tokenize(documents[slug]) for slug in slugs])
+    rankings = []
+    for item in queries:
+        scores = bm25.get_scores(tokenize(item["query"]))
+        order = sorted((i for i in range(len(slugs)) if scores[i] > 0), key=lambda i: -scores[i])
+        rankings.append([(slugs[i], "") for i in order[:DEPTH]])
+    return rankings
+
+
+def expected_rank(item, ranking) -> int | None:
+    slugs = [slug for slug, _ in ranking[:DEPTH]]
+    return slugs.index(item["article"]) + 1 if item["article"] in slugs else None
+
+
+def score(queries, rankings, *, sections=True) -> dict[str, dict]:
+    """Metrics per kind and for "all": n, mrr, r1, r5 and (with sections) n_section, section, section1."""
+    rows: dict[str, list[dict]] = {kind: [] for kind in (*KINDS, "all")}
+    for item, ranking in zip(queries, rankings, strict=True):
+        rank = expected_rank(item, ranking)
+        row = {"mrr": 1 / rank if rank else 0.0, "r1": rank == 1, "r5": bool(rank and rank <= 5)}
+        if sections and item.get("section"):
+            row["section"] = bool(rank) and ranking[rank - 1][1] == item["section"]
+            row["section1"] = rank == 1 and row["section"]
+        rows.setdefault(item["kind"], []).append(row)
+        rows["all"].append(row)
+    return {kind: summarize(kind_rows, sections) for kind, kind_rows in rows.items() if kind_rows}
+
+
+def summarize(rows: list[dict], sections: bool) -> dict:
+    def mean(key, among):
+        return sum(row[key] for row in among) / len(among) if among else None
+
+    entry = {"n": len(rows), **{key: mean(key, rows) for key in ("mrr", "r1", "r5")}}
+    if sections:
+        with_section = [row for row in rows if "section" in row]
+        entry.update(n_section=len(with_section), section=mean("section", with_section))
+        entry["section1"] = mean("section1", with_section)
+    return entry
+
+
+def failures(queries, rankings) -> list[dict]:
+    """Queries whose expected article is not first, worst (missing, then lowest) first."""
+    found = [
+        {
+            "query": item["query"],
+            "kind": item["kind"],
+            "expected": item["article"],
+            "rank": expected_rank(item, ranking),
+            "got": [slug for slug, _ in ranking[:3]],
+        }
+        for item, ranking in zip(queries, rankings, strict=True)
+    ]
+    return sorted((f for f in found if f["rank"] != 1), key=lambda f: -(f["rank"] or DEPTH + 1))
+
+
+def evaluate(queries) -> dict[str, dict]:
+    """Score article_search() on the current database, which must hold the corpus."""
+    return score(queries, engine_rankings(queries))
+
+
+def evaluate_bm25(queries) -> dict[str, dict]:
+    return score(queries, bm25_rankings(queries), sections=False)
+
+
+# --- One engine in this process -----------------------------------------------
+
+
+def postgres_url(base: str, database: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path="/" + database))
+
+
+def recreate_postgres_database(base: str, *, drop_only=False) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(postgres_url(base, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            if not drop_only:
+                conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    except psycopg.OperationalError as error:
+        sys.exit(f"PostgreSQL at {base} is not usable: {error}")
+
+
+def run_engine(engine: str, pg_base: str) -> dict:
+    """Set up a throwaway database for `engine`, load the corpus and score every query."""
+    with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
+        if engine == "sqlite":
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'relevance.sqlite3'}"
+        else:
+            recreate_postgres_database(pg_base)
+            os.environ["DATABASE_URL"] = postgres_url(pg_base, BENCH_DATABASE)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "kb.settings"
+        os.environ.pop("REDIS_URL", None)  # a local-memory cache: nothing shared is touched
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        try:
+            call_command("migrate", verbosity=0, interactive=False)
+            import_corpus()
+            queries = load_queries()
+            rankings = engine_rankings(queries)
+            return {"metrics": score(queries, rankings), "failures": failures(queries, rankings)}
+        finally:
+            connections.close_all()
+            if engine == "postgres":
+                recreate_postgres_database(pg_base, drop_only=True)
+
+
+def run_child(engine: str, args) -> dict:
+    """Run one engine in a fresh interpreter (settings are fixed once Django starts)."""
+    script = str(Path(__file__).resolve())
+    command = [sys.executable, script, "--engine", engine, "--json", "--postgres-url", args.postgres_url]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{engine} run failed:\n{done.stderr}")
+    return json.loads(done.stdout)["engines"][engine]
+
+
+# --- Output ------------------------------------------------------------------
+
+
+def fmt(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def table(results: dict) -> str:
+    engines, bm25 = results["engines"], results["bm25"]
+    header = ["kind", "queries (with section)"]
+    for name in engines:
+        header += [f"{ENGINE_NAMES[name]} MRR", "R@1", "R@5", "section", "section@1"]
+    header += ["BM25 MRR", "R@1", "R@5"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for kind in (*KINDS, "all"):
+        if kind not in bm25:
+            continue
+        counts = next(iter(engines.values()))["metrics"][kind]
+        cells = [f"**{kind}**" if kind == "all" else kind, f"{counts['n']} ({counts['n_section']})"]
+        for data in engines.values():
+            m = data["metrics"][kind]
+            cells += [fmt(m[key]) for key in ("mrr", "r1", "r5", "section", "section1")]
+        cells += [fmt(bm25[kind][key]) for key in ("mrr", "r1", "r5")]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def print_failures(results: dict) -> None:
+    for name, data in results["engines"].items():
+        print(f"\nNot at rank 1 on {ENGINE_NAMES[name]}: {len(data['failures'])} queries (worst first)\n")
+        for f in data["failures"]:
+            rank, got = f["rank"] or f"not in top {DEPTH}", ", ".join(f["got"]) or "nothing"
+            print(f"- [{f['kind']}] {f['query']!r}: expected {f['expected']} (rank {rank}); got {got}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--json", action="store_true", help="write the numbers as JSON to stdout")
+    parser.add_argument("--failures", action="store_true", help="list queries whose article is not first")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="server for the postgres run")
+    args = parser.parse_args(argv)
+
+    queries = load_queries()
+    if args.engine == "both":
+        engines = {name: run_child(name, args) for name in ("sqlite", "postgres")}
+    else:
+        engines = {args.engine: run_engine(args.engine, args.postgres_url)}
+    command = "python " + shlex.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+    results = {"command": command, "queries": len(queries), "engines": engines, "bm25": evaluate_bm25(queries)}
+    if args.json:
+        json.dump(results, sys.stdout, indent=2)
+        print()
+        return
+    print(f"$ {command}\n\n{len(queries)} queries, top {DEPTH} results each.\n")
+    print(table(results))
+    if args.failures:
+        print_failures(results)
+
+
+if __name__ == "__main__":
+    main()
