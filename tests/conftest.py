@@ -18,6 +18,20 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_search_index(request):
+    """
+    Transactional tests empty the tables by flushing, which bypasses Article.delete()
+    and so leaves the (unmanaged) search index tables behind: start them clean.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from articles.search import rebuild_index
+
+        rebuild_index()
+
+
 @pytest.fixture
 def category(db):
     return Category.objects.create(name="Account and Settings", slug="account-and-settings", position=1)

@@ -239,4 +239,4 @@ def test_bulk_deletes_leave_the_index(corpus):
     with connection.cursor() as cursor:
         table = "articles_search_fts" if connection.vendor == "sqlite" else "articles_search_pg"
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        assert cursor.fetchone()[0] == 8  # the two remaining articles' sections
+        assert cursor.fetchone()[0] == 10  # the two remaining articles: 8 sections + 2 whole-article rows

@@ -1,12 +1,13 @@
 """The public search API, independent of the database engine."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
 
 from .query import (
-        ParsedQuery,
+    ParsedQuery,
     SynonymTable,
     best_correction,
     make_snippet,
@@ -172,18 +173,68 @@ def _term_idf(parsed: ParsedQuery) -> list[float]:
     return weights
 
 
+# How much the best section adds to the whole article's score.
+SECTION_WEIGHT = 1.0
+
+
 def _group_by_article(hits):
-    """(article, best section, score) per article; other matching sections add a little."""
-    best: dict[int, list] = {}
-    for article_id, section_id, score in hits:
-        entry = best.get(article_id)
-        if entry is None:
-            best[article_id] = [article_id, section_id, score, 0.0]
-        else:
-            entry[3] += score * 0.1
-    ranked = [(a, s, score + extra) for a, s, score, extra in best.values()]
-    ranked.sort(key=lambda item: -item[2])
+    """
+    (article, best section, score) per article, best first.
+
+    Each article is indexed twice over: as a whole (key -article_id), which
+    collects evidence spread across its sections, and section by section
+    (key = section id), which says where in it the answer is.
+    """
+    whole: dict[int, float] = {}
+    best: dict[int, tuple[int, float]] = {}
+    for article_id, key, score in hits:
+        if key < 0:
+            whole[article_id] = score
+        elif article_id not in best:  # hits come best first
+            best[article_id] = (key, score)
+    ranked = []
+    for article_id in whole.keys() | best.keys():
+        section_id, section_score = best.get(article_id, (None, 0.0))
+        ranked.append((article_id, section_id, whole.get(article_id, 0.0) + SECTION_WEIGHT * section_score))
+    ranked.sort(key=lambda item: (-item[2], item[0]))
     return ranked
+
+
+_COMPOUND = re.compile(r"\b([^\W_]+)-([^\W_]+)\b")
+
+
+def with_compounds(text: str) -> str:
+    """Add the joined form of hyphenated words, so "subusers" finds "sub-users"."""
+    joined = {a + b for a, b in _COMPOUND.findall(text)}
+    return f"{text} {' '.join(sorted(joined))}" if joined else text
+
+
+def index_rows(article, sections) -> list[tuple]:
+    """The rows one article adds to the index: the whole article, then each section."""
+    rows = [
+        (
+            -article.pk,
+            article.pk,
+            article.title,
+            " ".join(s.title for s in sections),
+            article.tags,
+            article.summary,
+            with_compounds(" ".join([article.title, *(f"{s.title} {s.text}" for s in sections)])),
+        )
+    ]
+    rows += [
+        (
+            s.pk,
+            article.pk,
+            article.title,
+            s.title,
+            article.tags,
+            article.summary,
+            with_compounds(f"{s.title} {s.text}"),
+        )
+        for s in sections
+    ]
+    return rows
 
 
 def _promote_exact_title(ranked, parsed: ParsedQuery):
@@ -203,7 +254,7 @@ def index_article(article) -> None:
     """Add a published article's stored sections to the index (called from save())."""
     if article.is_published:
         sections = list(article.sections.all())
-        _backend().add(article, sections)
+        _backend().add(index_rows(article, sections))
         _count_words(article_words(article, sections), +1)
 
 
@@ -221,6 +272,7 @@ def unindex_article(article_id: int) -> None:
 def article_words(article, sections) -> set[str]:
     """The words typo correction may suggest: letters only, of a sensible length."""
     text = " ".join([article.title, article.tags, article.summary, *(f"{s.title} {s.text}" for s in sections)])
+    text = with_compounds(text)
     return {word for word in tokenize(text) if word.isalpha() and 3 <= len(word) <= 30}
 
 
@@ -258,7 +310,7 @@ def rebuild_index(progress=None) -> int:
         SearchWord.objects.all().delete()
         for article in articles.iterator(chunk_size=500):
             sections = list(article.sections.all())
-            backend.add(article, sections)
+            backend.add(index_rows(article, sections))
             counts.update(article_words(article, sections))
             indexed += 1
             if progress:
@@ -267,5 +319,3 @@ def rebuild_index(progress=None) -> int:
             [SearchWord(word=w, document_count=n) for w, n in counts.items()], batch_size=1000
         )
     return indexed
-
-

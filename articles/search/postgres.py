@@ -13,7 +13,7 @@ TABLE = "articles_search_pg"
 NEEDS_IDF = True
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
-RANK_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
+RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
 
 CREATE_SQL = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -51,15 +51,9 @@ def _indexable(text: str) -> str:
     return text.replace("<", " ").replace(">", " ")
 
 
-def add(article, sections) -> None:
-    rows = [
-        (
-            section.pk,
-            article.pk,
-            *map(_indexable, (article.title, section.title, article.tags, article.summary, section.text)),
-        )
-        for section in sections
-    ]
+def add(rows) -> None:
+    """Store index rows: (key, article_id, title, heading, tags, summary, body); see engine.index_rows()."""
+    rows = [(key, article_id, *map(_indexable, texts)) for key, article_id, *texts in rows]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {TABLE} (section_id, article_id, vector) VALUES (%s, %s, {_VECTOR})",
@@ -89,7 +83,7 @@ def search(parsed: ParsedQuery, *, category: str | None, limit: int, idf=None) -
     idf = idf or [1.0] * len(parsed.terms)
     parts, params = [], []
     for term, weight in zip(parsed.terms, idf, strict=True):
-        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.vector, to_tsquery('{CONFIG}', %s), 1)")
+        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.vector, to_tsquery('{CONFIG}', %s), 0)")
         params += [weight, term_tsquery(term)]
     sql = f"""SELECT f.article_id, f.section_id, {" + ".join(parts)} AS rank
         FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN {TABLE} f"""

@@ -17,7 +17,7 @@ NEEDS_IDF = False  # FTS5 bm25() weighs rare words itself
 WORD_TRIGRAMS = "articles_searchword_trigram"
 
 # bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body.
-WEIGHTS = (0.0, 10.0, 5.0, 5.0, 2.5, 1.0)
+WEIGHTS = (0.0, 5.0, 3.0, 3.0, 2.0, 1.0)
 
 CREATE_SQL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
@@ -52,11 +52,8 @@ def match_expression(parsed: ParsedQuery) -> str:
     return " OR ".join(groups)
 
 
-def add(article, sections) -> None:
-    rows = [
-        (section.pk, article.pk, article.title, section.title, article.tags, article.summary, section.text)
-        for section in sections
-    ]
+def add(rows) -> None:
+    """Store index rows: (key, article_id, title, heading, tags, summary, body); see engine.index_rows()."""
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body)"
@@ -68,8 +65,9 @@ def add(article, sections) -> None:
 def remove(article_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id FROM articles_section WHERE article_id = %s)",
-            [article_id],
+            f"DELETE FROM {TABLE} WHERE rowid = %s"
+            " OR rowid IN (SELECT id FROM articles_section WHERE article_id = %s)",
+            [-article_id, article_id],
         )
 
 
