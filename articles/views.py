@@ -56,7 +56,11 @@ def article_detail(request, slug):
     and archived articles, marked as such and never cached.
     """
     queryset = Article.objects.visible_to(request.user).select_related("category")
-    article = get_object_or_404(queryset, slug=slug)
+    article = queryset.filter(slug=slug).first()
+    if article is None:
+        # A renamed article: send its old address to the new one, permanently.
+        moved = get_object_or_404(queryset, redirects__old_slug=slug)
+        return redirect(moved, permanent=True)
     response = render(
         request,
         "articles/article.html",

@@ -210,3 +210,27 @@ def test_query_counts_per_page(client, login_article):
         "/contact/": 0,
         "/healthz": 1,
     }
+
+
+def test_a_renamed_article_redirects_from_its_old_addresses(client, login_article):
+    login_article.slug = "signing-in"
+    login_article.save()
+    login_article.slug = "login-problems"
+    login_article.save()
+    for old in ("login-issues", "signing-in"):
+        response = client.get(f"/articles/{old}/")
+        assert response.status_code == 301 and response["Location"] == "/articles/login-problems/"
+
+
+def test_a_new_article_may_take_a_former_slug(client, login_article, make_article):
+    login_article.slug = "signing-in"
+    login_article.save()
+    make_article("Fresh", slug="login-issues")
+    assert client.get("/articles/login-issues/").status_code == 200
+
+
+def test_a_redirect_to_a_draft_is_404_to_the_public(client, login_article):
+    login_article.slug = "signing-in"
+    login_article.status = Article.Status.DRAFT
+    login_article.save()
+    assert client.get("/articles/login-issues/").status_code == 404

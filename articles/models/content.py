@@ -122,12 +122,18 @@ class Article(models.Model):
         from ..search import index_article, unindex_article
 
         with transaction.atomic():
+            old_slug = None
             if self.pk:
+                old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
                 # The stored version leaves the index (and the vocabulary counts) first.
                 unindex_article(self.pk)
             super().save(*args, **kwargs)
             self._store_sections(rendered.sections)
             index_article(self)
+            # A live article's address always wins over an old one that redirected elsewhere.
+            ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+            if old_slug and old_slug != self.slug:
+                ArticleRedirect.objects.create(old_slug=old_slug, article=self)
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
@@ -169,6 +175,22 @@ class Article(models.Model):
             )
             for position, section in enumerate(sections)
         )
+
+
+class ArticleRedirect(models.Model):
+    """An article's former slug, so links to its old address keep working."""
+
+    old_slug = models.SlugField("old slug", max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects", verbose_name="article")
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/ → {self.article.slug}"
 
 
 class Section(models.Model):
