@@ -133,7 +133,9 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
                 article_id=article.pk,
                 title=article.title,
                 slug=article.slug,
-                url=section.get_absolute_url() if section else article.get_absolute_url(),
+                url=f"{article.get_absolute_url()}#{section.anchor}"
+                if section and section.anchor
+                else article.get_absolute_url(),
                 category=article.category.name,
                 category_slug=article.category.slug,
                 summary=article.summary,
