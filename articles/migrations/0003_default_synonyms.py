@@ -23,10 +23,9 @@ DEFAULT_GROUPS = [
     "teammate, colleague, coworker, team member",
     "sso, single sign-on, single sign on, saml",
     "limit, quota, cap",
-    "error, failure, problem",
     "locked out, cannot access, can't access, no access",
     "credit card, card, payment method",
-    "banned, suspended, blocked",
+    "banned, suspended",
 ]
 
 
