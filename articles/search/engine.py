@@ -116,10 +116,16 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
     ranked = _promote_exact_title(ranked, parsed)
     window = ranked[offset : offset + limit]
 
-    articles = Article.objects.published().select_related("category").in_bulk([a for a, _, _ in window])
+    # Only what a result shows: an article's body and rendered HTML are many kilobytes.
+    articles = (
+        Article.objects.published()
+        .select_related("category")
+        .only("title", "slug", "summary", "status", "category__name", "category__slug")
+        .in_bulk([a for a, _, _ in window])
+    )
     from ..models import Section
 
-    sections = Section.objects.in_bulk([s for _, s, _ in window if s])
+    sections = Section.objects.only("title", "anchor", "text").in_bulk([s for _, s, _ in window if s])
     words = parsed.words
     results = []
     for article_id, section_id, score in window:
