@@ -240,3 +240,12 @@ def test_bulk_deletes_leave_the_index(corpus):
         table = "articles_search_fts" if connection.vendor == "sqlite" else "articles_search_pg"
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         assert cursor.fetchone()[0] == 10  # the two remaining articles: 8 sections + 2 whole-article rows
+
+
+def test_broad_terms_match_titles_and_headings_first_then_everything(corpus, monkeypatch):
+    from articles.search import engine
+
+    monkeypatch.setattr(engine, "BROAD_TERM_ARTICLES", 0)  # every term counts as broad
+    assert top("invoice").slug == "invoice"
+    assert top("2525").slug == "smtp-errors"  # only in a body: found by the full second pass
+    assert top("dedicated ips removed ban").section_anchor == "account-banned"

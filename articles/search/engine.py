@@ -1,5 +1,6 @@
 """The public search API, independent of the database engine."""
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -16,8 +17,15 @@ from .query import (
     tokenize,
 )
 
-# How many section hits are ranked per query before grouping by article.
-CANDIDATE_SECTIONS = 300
+# Articles ranked per query (the most a search can return), and how many of
+# the best of them get their sections ranked too.
+ARTICLE_CANDIDATES = 100
+SECTION_CANDIDATES = 30
+# How much the best section adds to its article's score.
+SECTION_WEIGHT = 1.0
+# A term in more articles than this says little about any one of them; see _rank().
+BROAD_TERM_ARTICLES = 2000
+PUBLISHED_COUNT_CACHE_KEY = "search:published-count"
 MAX_LIMIT = 50
 SYNONYMS_CACHE_KEY = "search:synonyms:v1"
 
@@ -107,12 +115,7 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
     if not parsed:
         return SearchPage(query=normalize(text), corrected="", total=0, results=[])
 
-    backend = _backend()
-    if backend.NEEDS_IDF:
-        hits = backend.search(parsed, category=category, limit=CANDIDATE_SECTIONS, idf=_term_idf(parsed))
-    else:
-        hits = backend.search(parsed, category=category, limit=CANDIDATE_SECTIONS)
-    ranked = _group_by_article(hits)
+    ranked = _rank(parsed, category=category, needed=offset + limit)
     ranked = _promote_exact_title(ranked, parsed)
     window = ranked[offset : offset + limit]
 
@@ -163,49 +166,55 @@ def _best_snippet(texts: list[str], words: set[str]):
     return snippets[0] if snippets else []
 
 
-def _term_idf(parsed: ParsedQuery) -> list[float]:
-    """log(1 + N / df) per term, from the vocabulary's document counts (rarest alternative wins)."""
-    import math
-
+def _term_frequencies(parsed: ParsedQuery) -> tuple[list[int], int]:
+    """
+    How many published articles each term is in (its most common alternative;
+    for a phrase, its rarest word), from the vocabulary, and how many there are.
+    """
     from ..models import Article, SearchWord
 
-    total = cache.get("search:published-count")
+    total = cache.get(PUBLISHED_COUNT_CACHE_KEY)
     if total is None:
         total = Article.objects.published().count()
-        cache.set("search:published-count", total, 300)
+        cache.set(PUBLISHED_COUNT_CACHE_KEY, total, 300)
     counts = dict(SearchWord.objects.filter(word__in=parsed.words).values_list("word", "document_count"))
-    weights = []
+    frequencies = []
     for term in parsed.terms:
-        frequencies = [min((counts.get(w, 1) for w in phrase), default=1) for phrase in term.alternatives]
-        weights.append(math.log(1 + max(total, 1) / max(1, max(frequencies))))
-    return weights
+        per_phrase = [min((counts.get(w, 0) for w in phrase), default=0) for phrase in term.alternatives]
+        frequencies.append(max(per_phrase, default=0))
+    return frequencies, max(total, 1)
 
 
-# How much the best section adds to the whole article's score.
-SECTION_WEIGHT = 1.0
-
-
-def _group_by_article(hits):
+def _rank(parsed: ParsedQuery, *, category: str | None, needed: int) -> list[tuple[int, int | None, float]]:
     """
-    (article, best section, score) per article, best first.
+    (article, best section or None, score), best first, in two stages.
 
-    Each article is indexed twice over: as a whole (key -article_id), which
-    collects evidence spread across its sections, and section by section
-    (key = section id), which says where in it the answer is.
+    Articles are ranked first as whole documents (each article is indexed as a
+    whole as well as section by section), so evidence spread over several
+    sections counts; then the sections of the best few are ranked, to add the
+    best section's score and say where the answer is. Broad terms (found in
+    more than BROAD_TERM_ARTICLES articles) are matched only in titles,
+    headings, tags and summaries in the first stage, which keeps its cost
+    bounded on large sites; if that finds too little, it runs again in full.
     """
-    whole: dict[int, float] = {}
+    backend = _backend()
+    frequencies, total = _term_frequencies(parsed)
+    idf = [math.log(1 + total / max(1, df)) for df in frequencies]
+    broad = [df > BROAD_TERM_ARTICLES for df in frequencies]
+    articles = backend.rank_articles(parsed, broad=broad, idf=idf, category=category, limit=ARTICLE_CANDIDATES)
+    if len(articles) < needed and any(broad):
+        full = [False] * len(broad)
+        articles = backend.rank_articles(parsed, broad=full, idf=idf, category=category, limit=ARTICLE_CANDIDATES)
+    head = articles[: max(SECTION_CANDIDATES, needed)]
     best: dict[int, tuple[int, float]] = {}
-    for article_id, key, score in hits:
-        if key < 0:
-            whole[article_id] = score
-        elif article_id not in best:  # hits come best first
-            best[article_id] = (key, score)
+    for article_id, section_id, score in backend.rank_sections(parsed, idf=idf, article_ids=[a for a, _ in head]):
+        best.setdefault(article_id, (section_id, score))  # sections come best first
     ranked = []
-    for article_id in whole.keys() | best.keys():
+    for article_id, score in head:
         section_id, section_score = best.get(article_id, (None, 0.0))
-        ranked.append((article_id, section_id, whole.get(article_id, 0.0) + SECTION_WEIGHT * section_score))
+        ranked.append((article_id, section_id, score + SECTION_WEIGHT * section_score))
     ranked.sort(key=lambda item: (-item[2], item[0]))
-    return ranked
+    return ranked + [(article_id, None, score) for article_id, score in articles[len(head) :]]
 
 
 _COMPOUND = re.compile(r"\b([^\W_]+)-([^\W_]+)\b")

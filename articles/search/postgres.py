@@ -10,7 +10,6 @@ from django.db import connection
 from .query import ParsedQuery
 
 TABLE = "articles_search_pg"
-NEEDS_IDF = True
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
 RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
@@ -31,18 +30,21 @@ _VECTOR = f"""(setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvec
     || setweight(to_tsvector('{CONFIG}', %s), 'D'))"""
 
 
-def _phrase(phrase: tuple[str, ...]) -> str:
+def _phrase(phrase: tuple[str, ...], weights: str = "") -> str:
     # Tokens hold only letters and digits; quoting keeps each one a literal lexeme.
-    return " <-> ".join(f"'{word}'" for word in phrase)
+    suffix = f":{weights}" if weights else ""
+    return " <-> ".join(f"'{word}'{suffix}" for word in phrase)
 
 
-def term_tsquery(term) -> str:
-    return "(" + " | ".join(_phrase(p) for p in term.alternatives) + ")"
+def term_tsquery(term, broad: bool = False) -> str:
+    """One term's alternatives; a broad term only matches title, headings, tags and summary (A, B, C)."""
+    return "(" + " | ".join(_phrase(p, "ABC" if broad else "") for p in term.alternatives) + ")"
 
 
-def tsquery_text(parsed: ParsedQuery) -> str:
+def tsquery_text(parsed: ParsedQuery, broad: list[bool] | None = None) -> str:
     """Terms joined with OR (|), each a group of alternative phrases."""
-    return " | ".join(term_tsquery(term) for term in parsed.terms)
+    broad = broad or [False] * len(parsed.terms)
+    return " | ".join(term_tsquery(term, b) for term, b in zip(parsed.terms, broad, strict=True))
 
 
 def _indexable(text: str) -> str:
@@ -71,30 +73,48 @@ def clear() -> None:
         cursor.execute(f"TRUNCATE {TABLE}")
 
 
-def search(parsed: ParsedQuery, *, category: str | None, limit: int, idf=None) -> list[tuple[int, int, float]]:
+def _rank_sql(parsed: ParsedQuery, broad: list[bool], idf) -> tuple[str, list]:
     """
-    (article_id, section_id, score) for the best-matching sections, best first.
-
-    ts_rank alone has no notion of how rare a word is, and on an OR query it
-    lets one heavily weighted common word outrank a section that matches
-    everything else. So each term is ranked on its own and weighted by its
-    inverse document frequency (`idf`, one number per term), BM25-style.
+    A BM25-like score: each term ranked on its own by ts_rank and weighted by
+    its inverse document frequency. ts_rank alone has no notion of how rare a
+    word is, and on an OR query one heavily weighted common word would outrank
+    a row that matches everything else.
     """
-    idf = idf or [1.0] * len(parsed.terms)
     parts, params = [], []
-    for term, weight in zip(parsed.terms, idf, strict=True):
+    for term, is_broad, weight in zip(parsed.terms, broad, idf, strict=True):
         parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.vector, to_tsquery('{CONFIG}', %s), 0)")
-        params += [weight, term_tsquery(term)]
-    sql = f"""SELECT f.article_id, f.section_id, {" + ".join(parts)} AS rank
-        FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN {TABLE} f"""
-    params.append(tsquery_text(parsed))
-    where = "f.vector @@ q"
+        params += [weight, term_tsquery(term, is_broad)]
+    return " + ".join(parts), params
+
+
+def rank_articles(parsed: ParsedQuery, *, broad, idf, category: str | None, limit: int) -> list[tuple[int, float]]:
+    """(article_id, score) from the whole-article rows (section_id < 0), best first."""
+    rank, params = _rank_sql(parsed, broad, idf)
+    sql = f"SELECT f.article_id, {rank} AS rank FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN {TABLE} f"
+    params.append(tsquery_text(parsed, broad))
+    where = "f.section_id < 0 AND f.vector @@ q"
     if category:
         sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"
         where += " AND c.slug = %s"
         params.append(category)
-    sql += f" WHERE {where} ORDER BY rank DESC LIMIT %s"
+    sql += f" WHERE {where} ORDER BY rank DESC, f.article_id LIMIT %s"
     params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(a), float(r)) for a, r in cursor.fetchall()]
+
+
+def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
+    """(article_id, section_id, score) for the sections of these articles, best first."""
+    if not article_ids:
+        return []
+    full = [False] * len(parsed.terms)
+    rank, params = _rank_sql(parsed, full, idf)
+    sql = f"""SELECT f.article_id, f.section_id, {rank} AS rank
+        FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN {TABLE} f
+        WHERE f.article_id = ANY(%s) AND f.section_id > 0 AND f.vector @@ q
+        ORDER BY rank DESC, f.section_id"""
+    params += [tsquery_text(parsed), list(article_ids)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(a), int(s), float(r)) for a, s, r in cursor.fetchall()]

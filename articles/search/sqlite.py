@@ -13,11 +13,13 @@ from django.db import connection
 from .query import ParsedQuery
 
 TABLE = "articles_search_fts"
-NEEDS_IDF = False  # FTS5 bm25() weighs rare words itself
 WORD_TRIGRAMS = "articles_searchword_trigram"
 
 # bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body.
 WEIGHTS = (0.0, 5.0, 3.0, 3.0, 2.0, 1.0)
+_WEIGHTS = ", ".join(str(w) for w in WEIGHTS)
+# Where a broad term is looked for (an FTS5 column filter): everything but the body.
+HEAD_COLUMNS = "{title heading tags summary}"
 
 CREATE_SQL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
@@ -43,12 +45,16 @@ def _quote(phrase: tuple[str, ...]) -> str:
     return '"' + " ".join(phrase) + '"'
 
 
-def match_expression(parsed: ParsedQuery) -> str:
-    """Terms joined with OR; bm25 then rewards rows that match more of them."""
+def match_expression(parsed: ParsedQuery, broad: list[bool] | None = None) -> str:
+    """
+    Terms joined with OR; bm25 then rewards rows that match more of them.
+    A broad term is looked for only in the title, headings, tags and summary.
+    """
+    broad = broad or [False] * len(parsed.terms)
     groups = []
-    for term in parsed.terms:
+    for term, is_broad in zip(parsed.terms, broad, strict=True):
         alternatives = " OR ".join(_quote(phrase) for phrase in term.alternatives)
-        groups.append(f"({alternatives})")
+        groups.append(f"({HEAD_COLUMNS} : ({alternatives}))" if is_broad else f"({alternatives})")
     return " OR ".join(groups)
 
 
@@ -76,12 +82,11 @@ def clear() -> None:
         cursor.execute(f"DELETE FROM {TABLE}")
 
 
-def search(parsed: ParsedQuery, *, category: str | None, limit: int) -> list[tuple[int, int, float]]:
-    """(article_id, section_id, score) for the best-matching sections, best first."""
-    weights = ", ".join(str(w) for w in WEIGHTS)
-    sql = f"SELECT f.article_id, f.rowid, bm25({TABLE}, {weights}) AS rank FROM {TABLE} f"
-    params: list = [match_expression(parsed)]
-    where = f"{TABLE} MATCH %s"
+def rank_articles(parsed: ParsedQuery, *, broad, idf, category: str | None, limit: int) -> list[tuple[int, float]]:
+    """(article_id, score) from the whole-article rows (rowid < 0), best first."""
+    sql = f"SELECT f.article_id, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE} f"
+    params: list = [match_expression(parsed, broad)]
+    where = f"{TABLE} MATCH %s AND f.rowid < 0"
     if category:
         sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"
         where += " AND c.slug = %s"
@@ -90,6 +95,20 @@ def search(parsed: ParsedQuery, *, category: str | None, limit: int) -> list[tup
     params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return [(int(a), -float(r)) for a, r in cursor.fetchall()]
+
+
+def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
+    """(article_id, section_id, score) for the sections of these articles, best first."""
+    if not article_ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(article_ids))
+    sql = f"""SELECT f.article_id, f.rowid, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE} f
+        WHERE {TABLE} MATCH %s
+        AND f.rowid IN (SELECT id FROM articles_section WHERE article_id IN ({placeholders}))
+        ORDER BY rank"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match_expression(parsed), *article_ids])
         return [(int(a), int(s), -float(r)) for a, s, r in cursor.fetchall()]
 
 
