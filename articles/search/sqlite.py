@@ -15,15 +15,16 @@ from .query import ParsedQuery
 TABLE = "articles_search_fts"
 WORD_TRIGRAMS = "articles_searchword_trigram"
 
-# bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body.
-WEIGHTS = (0.0, 5.0, 3.0, 3.0, 2.0, 1.0)
+# bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body, doc.
+WEIGHTS = (0.0, 5.0, 3.0, 3.0, 2.0, 1.0, 0.0)
 _WEIGHTS = ", ".join(str(w) for w in WEIGHTS)
-# Where a broad term is looked for (an FTS5 column filter): everything but the body.
+# FTS5 column filters: where terms are looked for (never in `doc`), and where broad ones are.
+TEXT_COLUMNS = "{title heading tags summary body}"
 HEAD_COLUMNS = "{title heading tags summary}"
 
 CREATE_SQL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-        article_id UNINDEXED, title, heading, tags, summary, body,
+        article_id UNINDEXED, title, heading, tags, summary, body, doc,
         tokenize = 'porter unicode61 remove_diacritics 2')""",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {WORD_TRIGRAMS} USING fts5(
         word, content='articles_searchword', content_rowid='id', tokenize='trigram')""",
@@ -54,17 +55,22 @@ def match_expression(parsed: ParsedQuery, broad: list[bool] | None = None) -> st
     groups = []
     for term, is_broad in zip(parsed.terms, broad, strict=True):
         alternatives = " OR ".join(_quote(phrase) for phrase in term.alternatives)
-        groups.append(f"({HEAD_COLUMNS} : ({alternatives}))" if is_broad else f"({alternatives})")
+        groups.append(f"({HEAD_COLUMNS if is_broad else TEXT_COLUMNS} : ({alternatives}))")
     return " OR ".join(groups)
+
+
+def _doc_token(article_id: int) -> str:
+    """Each row names its article in the `doc` column, so a query can be limited to a few articles."""
+    return f"doc{article_id}"
 
 
 def add(rows) -> None:
     """Store index rows: (key, article_id, title, heading, tags, summary, body); see engine.index_rows()."""
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            rows,
+            f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body, doc)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [(*row, _doc_token(row[1])) for row in rows],
         )
 
 
@@ -99,23 +105,30 @@ def rank_articles(parsed: ParsedQuery, *, broad, idf, category: str | None, limi
 
 
 def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
-    """(article_id, section_id, score) for the sections of these articles, best first."""
+    """
+    (article_id, section_id, score) for the sections of these articles, best first.
+
+    The articles are named through their `doc` tokens inside the MATCH: FTS5
+    then walks the few rows that carry them, where a `rowid IN (...)` filter
+    would score every row matching a common word first.
+    """
     if not article_ids:
         return []
-    placeholders = ", ".join(["%s"] * len(article_ids))
+    docs = " OR ".join(f'"{_doc_token(a)}"' for a in article_ids)
+    expression = f"({match_expression(parsed)}) AND doc : ({docs})"
     sql = f"""SELECT f.article_id, f.rowid, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE} f
-        WHERE {TABLE} MATCH %s
-        AND f.rowid IN (SELECT id FROM articles_section WHERE article_id IN ({placeholders}))
-        ORDER BY rank"""
+        WHERE {TABLE} MATCH %s AND f.rowid > 0 ORDER BY rank"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match_expression(parsed), *article_ids])
+        cursor.execute(sql, [expression])
         return [(int(a), int(s), -float(r)) for a, s, r in cursor.fetchall()]
 
 
 def is_known(word: str) -> bool:
     """Whether the word, or another form of it, is in the index."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1", [_quote((word,))])
+        cursor.execute(
+            f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1", [f"{TEXT_COLUMNS} : {_quote((word,))}"]
+        )
         return cursor.fetchone() is not None
 
 
