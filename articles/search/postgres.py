@@ -1,8 +1,12 @@
 """
-PostgreSQL engine: a weighted tsvector per published article section, with a
-GIN index, and pg_trgm over the vocabulary for spelling candidates.
+PostgreSQL engine: weighted tsvectors with GIN indexes, one row per published
+article as a whole (negative key) and per section, and pg_trgm over the
+vocabulary for spelling candidates.
 
-Weights: A title, B heading and tags, C summary, D body.
+Weights: A title, B heading and tags, C summary, D body. Each row also keeps a
+small `head` vector without the body, where broad terms are looked for (see
+engine._rank()): it stays small enough to be stored inline, so ranking many
+rows on it never unpacks large vectors.
 """
 
 from django.db import connection
@@ -18,33 +22,33 @@ CREATE_SQL = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         section_id bigint PRIMARY KEY,
         article_id bigint NOT NULL,
-        vector tsvector NOT NULL)""",
+        vector tsvector NOT NULL,
+        head tsvector NOT NULL)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_head ON {TABLE} USING gin (head) WHERE section_id < 0",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_article ON {TABLE} (article_id)",
     "CREATE INDEX IF NOT EXISTS articles_searchword_trgm ON articles_searchword USING gin (word gin_trgm_ops)",
 ]
 DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", "DROP INDEX IF EXISTS articles_searchword_trgm"]
 
-_VECTOR = f"""(setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B')
-    || setweight(to_tsvector('{CONFIG}', %s), 'B') || setweight(to_tsvector('{CONFIG}', %s), 'C')
-    || setweight(to_tsvector('{CONFIG}', %s), 'D'))"""
+_HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
+    || setweight(to_tsvector('{CONFIG}', %(tags)s), 'B') || setweight(to_tsvector('{CONFIG}', %(summary)s), 'C'))"""
+_VECTOR = f"""({_HEAD} || setweight(to_tsvector('{CONFIG}', %(body)s), 'D'))"""
 
 
-def _phrase(phrase: tuple[str, ...], weights: str = "") -> str:
+def _phrase(phrase: tuple[str, ...]) -> str:
     # Tokens hold only letters and digits; quoting keeps each one a literal lexeme.
-    suffix = f":{weights}" if weights else ""
-    return " <-> ".join(f"'{word}'{suffix}" for word in phrase)
+    return " <-> ".join(f"'{word}'" for word in phrase)
 
 
-def term_tsquery(term, broad: bool = False) -> str:
-    """One term's alternatives; a broad term only matches title, headings, tags and summary (A, B, C)."""
-    return "(" + " | ".join(_phrase(p, "ABC" if broad else "") for p in term.alternatives) + ")"
+def term_tsquery(term) -> str:
+    """One term's alternatives."""
+    return "(" + " | ".join(_phrase(p) for p in term.alternatives) + ")"
 
 
-def tsquery_text(parsed: ParsedQuery, broad: list[bool] | None = None) -> str:
-    """Terms joined with OR (|), each a group of alternative phrases."""
-    broad = broad or [False] * len(parsed.terms)
-    return " | ".join(term_tsquery(term, b) for term, b in zip(parsed.terms, broad, strict=True))
+def tsquery_text(terms) -> str:
+    """Terms joined with OR (|)."""
+    return " | ".join(term_tsquery(term) for term in terms)
 
 
 def _indexable(text: str) -> str:
@@ -55,11 +59,16 @@ def _indexable(text: str) -> str:
 
 def add(rows) -> None:
     """Store index rows: (key, article_id, title, heading, tags, summary, body); see engine.index_rows()."""
-    rows = [(key, article_id, *map(_indexable, texts)) for key, article_id, *texts in rows]
+    fields = ("title", "heading", "tags", "summary", "body")
+    params = [
+        {"key": key, "article_id": article_id, **dict(zip(fields, map(_indexable, texts), strict=True))}
+        for key, article_id, *texts in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (section_id, article_id, vector) VALUES (%s, %s, {_VECTOR})",
-            rows,
+            f"INSERT INTO {TABLE} (section_id, article_id, vector, head)"
+            f" VALUES (%(key)s, %(article_id)s, {_VECTOR}, {_HEAD})",
+            params,
         )
 
 
@@ -73,7 +82,7 @@ def clear() -> None:
         cursor.execute(f"TRUNCATE {TABLE}")
 
 
-def _rank_sql(parsed: ParsedQuery, broad: list[bool], idf) -> tuple[str, list]:
+def _rank_sql(terms, idf, column: str) -> tuple[str, list]:
     """
     A BM25-like score: each term ranked on its own by ts_rank and weighted by
     its inverse document frequency. ts_rank alone has no notion of how rare a
@@ -81,23 +90,44 @@ def _rank_sql(parsed: ParsedQuery, broad: list[bool], idf) -> tuple[str, list]:
     a row that matches everything else.
     """
     parts, params = [], []
-    for term, is_broad, weight in zip(parsed.terms, broad, idf, strict=True):
-        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.vector, to_tsquery('{CONFIG}', %s), 0)")
-        params += [weight, term_tsquery(term, is_broad)]
-    return " + ".join(parts), params
+    for term, weight in zip(terms, idf, strict=True):
+        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.{column}, to_tsquery('{CONFIG}', %s), 0)")
+        params += [weight, term_tsquery(term)]
+    return " + ".join(parts) or "0", params
 
 
 def rank_articles(parsed: ParsedQuery, *, broad, idf, category: str | None, limit: int) -> list[tuple[int, float]]:
-    """(article_id, score) from the whole-article rows (section_id < 0), best first."""
-    rank, params = _rank_sql(parsed, broad, idf)
-    sql = f"SELECT f.article_id, {rank} AS rank FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN {TABLE} f"
-    params.append(tsquery_text(parsed, broad))
-    where = "f.section_id < 0 AND f.vector @@ q"
+    """
+    (article_id, score) from the whole-article rows (section_id < 0), best first.
+
+    Rows with a selective term anywhere are ranked on the full vector (plus the
+    broad terms on the head); rows with only broad terms, in the head, are
+    ranked on the small head vector alone.
+    """
+    selective = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if not b]
+    wide = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if b]
+    head_rank, head_params = _rank_sql([t for t, _ in wide], [w for _, w in wide], "head")
+    parts, params = [], []
+    if selective:
+        rank, rank_params = _rank_sql([t for t, _ in selective], [w for _, w in selective], "vector")
+        parts.append(
+            f"""SELECT f.article_id, {rank} + {head_rank} AS rank FROM {TABLE} f
+            WHERE f.section_id < 0 AND f.vector @@ to_tsquery('{CONFIG}', %s)"""
+        )
+        params += [*rank_params, *head_params, tsquery_text([t for t, _ in selective])]
+    if wide:
+        parts.append(
+            f"""SELECT f.article_id, {head_rank} AS rank FROM {TABLE} f
+            WHERE f.section_id < 0 AND f.head @@ to_tsquery('{CONFIG}', %s)"""
+        )
+        params += [*head_params, tsquery_text([t for t, _ in wide])]
+    # An article in both parts keeps its higher (first part's) score.
+    sql = f"SELECT h.article_id, MAX(h.rank) AS score FROM ({' UNION ALL '.join(parts)}) h"
     if category:
-        sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"
-        where += " AND c.slug = %s"
+        sql += " JOIN articles_article a ON a.id = h.article_id JOIN articles_category c ON c.id = a.category_id"
+        sql += " WHERE c.slug = %s"
         params.append(category)
-    sql += f" WHERE {where} ORDER BY rank DESC, f.article_id LIMIT %s"
+    sql += " GROUP BY h.article_id ORDER BY score DESC, h.article_id LIMIT %s"
     params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -108,18 +138,16 @@ def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[t
     """(article_id, section_id, score) for the sections of these articles, best first."""
     if not article_ids:
         return []
-    full = [False] * len(parsed.terms)
-    rank, params = _rank_sql(parsed, full, idf)
+    rank, rank_params = _rank_sql(parsed.terms, idf, "vector")
     # Fetch these articles' rows by article_id first (MATERIALIZED keeps the
     # planner from starting with the full-text index, which for a common word
     # means every matching row of the site).
     sql = f"""WITH f AS MATERIALIZED (
             SELECT article_id, section_id, vector FROM {TABLE} WHERE article_id = ANY(%s) AND section_id > 0)
-        SELECT f.article_id, f.section_id, {rank} AS rank
-        FROM to_tsquery('{CONFIG}', %s) q CROSS JOIN f
-        WHERE f.vector @@ q
+        SELECT f.article_id, f.section_id, {rank} AS rank FROM f
+        WHERE f.vector @@ to_tsquery('{CONFIG}', %s)
         ORDER BY rank DESC, f.section_id"""
-    params = [list(article_ids), *params, tsquery_text(parsed)]
+    params = [list(article_ids), *rank_params, tsquery_text(parsed.terms)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(a), int(s), float(r)) for a, s, r in cursor.fetchall()]
