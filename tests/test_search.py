@@ -249,3 +249,20 @@ def test_broad_terms_match_titles_and_headings_first_then_everything(corpus, mon
     assert top("invoice").slug == "invoice"
     assert top("2525").slug == "smtp-errors"  # only in a body: found by the full second pass
     assert top("dedicated ips removed ban").section_anchor == "account-banned"
+
+
+def test_codes_are_searched_as_phrases_and_lone_digits_are_ignored():
+    from articles.search.engine import parse
+
+    assert [t.alternatives for t in parse("550 5.1.1 recipient").terms] == [
+        (("550",),),
+        (("5", "1", "1"),),
+        (("recipient",),),
+    ]
+    assert parse("a 5 b").terms == ()
+
+
+def test_api_user_style_identifiers_stay_whole(corpus):
+    from articles.search.engine import parse
+
+    assert [t.alternatives for t in parse("api_user").terms] == [(("api", "user"),)]

@@ -287,10 +287,15 @@ def unindex_article(article_id: int) -> None:
 
 
 def article_words(article, sections) -> set[str]:
-    """The words typo correction may suggest: letters only, of a sensible length."""
+    """The vocabulary: words typo correction may suggest, and how many articles have each."""
     text = " ".join([article.title, article.tags, article.summary, *(f"{s.title} {s.text}" for s in sections)])
     text = with_compounds(text)
-    return {word for word in tokenize(text) if word.isalpha() and 3 <= len(word) <= 30}
+    # Numbers (error codes) are counted too, so how common they are is known.
+    return {
+        word
+        for word in tokenize(text)
+        if (word.isalpha() and 3 <= len(word) <= 30) or (word.isdigit() and 3 <= len(word) <= 6)
+    }
 
 
 def _count_words(words: set[str], change: int) -> None:

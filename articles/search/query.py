@@ -16,6 +16,8 @@ MAX_TERMS = 12
 MAX_PHRASE_WORDS = 3
 
 _TOKEN = re.compile(r"[^\W_]+")
+# Runs of words joined by . _ : / or - ("5.7.1", "api_user", "sign-in").
+_CHUNK = re.compile(r"[^\W_]+(?:[._:/-]+[^\W_]+)+|[^\W_]+")
 
 STOP_WORDS = frozenset(
     """
@@ -104,35 +106,61 @@ def parse_query(text: str, *, synonyms: SynonymTable, correct=None) -> ParsedQue
     to it.
     """
     normalized = normalize(text)
-    tokens = _TOKEN.findall(normalized)[: MAX_TERMS * 2]
-    if not tokens:
+    items = _items(normalized)[: MAX_TERMS * 2]
+    if not items:
         return ParsedQuery(text=normalized, terms=())
 
     corrections: dict[str, str] = {}
     if correct is not None:
         candidates = [
-            t for t in dict.fromkeys(tokens) if t not in STOP_WORDS and t not in synonyms.words and not t.isdigit()
+            t
+            for t in dict.fromkeys(i for i in items if isinstance(i, str))
+            if t not in STOP_WORDS and t not in synonyms.words and not t.isdigit()
         ]
         if candidates:
             corrections = correct(candidates)
-    fixed = [corrections.get(t, t) for t in tokens]
+    fixed = [corrections.get(i, i) if isinstance(i, str) else i for i in items]
 
     terms: list[Term] = []
     i = 0
     while i < len(fixed):
-        found = synonyms.match(fixed, i)
+        item = fixed[i]
+        if isinstance(item, tuple):  # a code such as 5.7.1: its parts, in order
+            terms.append(Term((item,)))
+            i += 1
+            continue
+        end = next((j for j in range(i, len(fixed)) if isinstance(fixed[j], tuple)), len(fixed))
+        found = synonyms.match(fixed[:end], i)
         if found:
             size, alternatives = found
             terms.append(Term(alternatives))
             i += size
             continue
-        if fixed[i] not in STOP_WORDS:
-            terms.append(Term(((fixed[i],),)))
+        # Stop words and lone letters or digits say nothing about what is wanted.
+        if item not in STOP_WORDS and len(item) > 1:
+            terms.append(Term(((item,),)))
         i += 1
     # A query made only of stop words ("how do i") finds nothing, on every engine.
     terms = list(dict.fromkeys(terms))[:MAX_TERMS]
-    corrected = " ".join(fixed) if corrections else ""
+    shown = {tuple(_TOKEN.findall(chunk)): chunk for chunk in _CHUNK.findall(normalized)}
+    corrected = " ".join(i if isinstance(i, str) else shown.get(i, " ".join(i)) for i in fixed) if corrections else ""
     return ParsedQuery(text=normalized, terms=tuple(terms), corrected=corrected)
+
+
+def _items(normalized: str) -> list:
+    """
+    Words, and codes kept whole: a run of parts joined by punctuation that
+    holds a digit or an underscore ("5.7.1", "api_user") becomes one phrase,
+    so it matches those parts in that order rather than each digit anywhere.
+    """
+    items: list = []
+    for chunk in _CHUNK.findall(normalized):
+        parts = _TOKEN.findall(chunk)
+        if len(parts) > 1 and (any(ch.isdigit() for ch in chunk) or "_" in chunk):
+            items.append(tuple(parts))
+        else:
+            items.extend(parts)
+    return items
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
