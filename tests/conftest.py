@@ -1,6 +1,8 @@
 """Shared fixtures: users per role, an article factory, a clean cache."""
 
 import itertools
+import os
+import shutil
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -83,3 +85,40 @@ def editor(django_user_model):
 @pytest.fixture
 def customer(django_user_model):
     return django_user_model.objects.create_user("customer", "c@example.com", "pw-customer-123")
+
+
+# Browser tests: Debian's Chromium driven by Playwright (tests marked `browser`).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """
+    One headless Chromium for the session. Skipped, with the reason, where it
+    is not installed; CI installs it and sets KB_REQUIRE_SERVICES=1, which turns
+    the skip into a failure.
+    """
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("KB_REQUIRE_SERVICES"):
+            pytest.fail(f"Chromium is required here but missing at {CHROMIUM}")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    yield page
+    context.close()

@@ -5,45 +5,13 @@ results from /api/search/ as the customer types. Skipped, with the reason,
 where Chromium is not installed (CI sets KB_REQUIRE_SERVICES=1).
 """
 
-import os
-import shutil
-
 import pytest
 
 from articles.models import Article, Category
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-if not os.path.exists(CHROMIUM) and not os.environ.get("KB_REQUIRE_SERVICES"):
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
 TITLE = "Troubleshooting account login issues"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
