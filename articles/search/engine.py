@@ -84,7 +84,13 @@ def forget_synonyms() -> None:
 
 def _corrector(backend):
     def correct(words: list[str]) -> dict[str, str]:
-        unknown = [w for w in words if w.isalpha() and len(w) >= 4 and not backend.is_known(w)]
+        from ..models import SearchWord
+
+        candidates = [w for w in words if w.isalpha() and len(w) >= 4]
+        # A word in the vocabulary is known; only the others ask the index (which
+        # also knows other forms of a word, like "resetting" for "reset").
+        in_vocabulary = set(SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True))
+        unknown = [w for w in candidates if w not in in_vocabulary and not backend.is_known(w)]
         corrections = {}
         for word in unknown:
             replacement = best_correction(word, backend.similar_words(word))
