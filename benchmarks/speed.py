@@ -79,6 +79,20 @@ def _postgres_recreate(url: str, *, create: bool = True) -> None:
             conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
 
 
+def _postgres_lock(url: str):
+    """
+    An advisory lock held for the whole run, so two runs never share kb_speed_bench:
+    a second run would drop the database under the first one.
+    """
+    import psycopg
+
+    conn = psycopg.connect(_postgres_admin_url(url), autocommit=True)
+    if not conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [BENCH_DATABASE]).fetchone()[0]:
+        conn.close()
+        raise SystemExit(f"Another speed benchmark is using the database {BENCH_DATABASE}; run this one after it.")
+    return conn
+
+
 def run_one(engine: str, size: int, args) -> dict:
     """Run one (engine, size) measurement in a child process on a fresh database."""
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "REDIS_URL"}}
@@ -194,11 +208,16 @@ def parent(args) -> None:
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
     command = shlex.join(["python", "benchmarks/speed.py", *sys.argv[1:]])
     results: dict[str, list[dict]] = {}
+    lock = _postgres_lock(args.postgres_url) if "postgres" in engines else None
     started = time.perf_counter()
-    for engine in engines:
-        for size in args.size_list:
-            log(f"=== {engine}, N={size:,}")
-            results.setdefault(engine, []).append(run_one(engine, size, args))
+    try:
+        for engine in engines:
+            for size in args.size_list:
+                log(f"=== {engine}, N={size:,}")
+                results.setdefault(engine, []).append(run_one(engine, size, args))
+    finally:
+        if lock is not None:
+            lock.close()
     elapsed = time.perf_counter() - started
     print(f"Command: `{command}`")
     print()

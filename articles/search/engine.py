@@ -113,7 +113,7 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
     `category` is a category slug; `limit` is capped at MAX_LIMIT. Any input is
     safe: it is tokenized to letters and digits before it reaches an engine.
     """
-    from ..models import Article
+    from ..models import Article, Section  # here: the models import this package
 
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -132,8 +132,6 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
         .only("title", "slug", "summary", "status", "category__name", "category__slug")
         .in_bulk([a for a, _, _ in window])
     )
-    from ..models import Section
-
     sections = Section.objects.only("title", "anchor", "text").in_bulk([s for _, s, _ in window if s])
     words = parsed.words
     results = []
