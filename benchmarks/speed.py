@@ -11,8 +11,13 @@ a temporary file; PostgreSQL: the database `kb_speed_bench`, dropped and
 created), migrates it, bulk-loads N synthetic articles (benchmarks/corpus_gen.py,
 seeded, so every run loads the same corpus), times `rebuild_index()` (the
 index build), measures the database size, then runs a fixed, seeded query mix
-through `article_search()`: one warm-up pass, then one timed pass. Results are
-printed as one Markdown table per engine; progress goes to stderr.
+through `article_search()`: one warm-up pass, then `--repeat` timed passes (each
+query's median counts). Results are printed as one Markdown table per engine, with
+the command line; progress goes to stderr. `--profile` adds, for the largest size,
+where the time goes (the search internals are wrapped during the timed pass) and
+the 10 slowest queries. A PostgreSQL run holds an advisory lock, so a second run
+cannot drop `kb_speed_bench` under the first. Method and figures:
+docs/search-speed.md.
 
 Figures depend on the machine and on what else it is running: compare numbers
 from one run (ratios between sizes, engines), not across machines.
