@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from .query import (
+    STOP_WORDS,
     ParsedQuery,
     SynonymTable,
     best_correction,
@@ -113,7 +114,7 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
     `category` is a category slug; `limit` is capped at MAX_LIMIT. Any input is
     safe: it is tokenized to letters and digits before it reaches an engine.
     """
-    from ..models import Article, Section  # here: the models import this package
+    from ..models import Article, Category, Section  # here: the models import this package
 
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -121,7 +122,12 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
     if not parsed:
         return SearchPage(query=normalize(text), corrected="", total=0, results=[])
 
-    ranked = _rank(parsed, category=category, needed=offset + limit)
+    category_id = None
+    if category:
+        category_id = Category.objects.filter(slug=category).values_list("pk", flat=True).first()
+        if category_id is None:
+            return SearchPage(query=parsed.text, corrected=parsed.corrected, total=0, results=[])
+    ranked = _rank(parsed, category_id=category_id, needed=offset + limit)
     ranked = _promote_exact_title(ranked, parsed)
     window = ranked[offset : offset + limit]
 
@@ -173,7 +179,10 @@ def _best_snippet(texts: list[str], words: set[str]):
 def _term_frequencies(parsed: ParsedQuery) -> tuple[list[int], int]:
     """
     How many published articles each term is in (its most common alternative;
-    for a phrase, its rarest word), from the vocabulary, and how many there are.
+    for a phrase, its rarest word that is not a stop word), and how many there
+    are. The engine counts word forms as its index stems them ("marke" counts
+    the articles with "mark"); it counts only up to just past the broad-term
+    threshold, and the vocabulary gives the exact figure above it.
     """
     from ..models import Article, SearchWord
 
@@ -181,15 +190,22 @@ def _term_frequencies(parsed: ParsedQuery) -> tuple[list[int], int]:
     if total is None:
         total = Article.objects.published().count()
         cache.set(PUBLISHED_COUNT_CACHE_KEY, total, 300)
-    counts = dict(SearchWord.objects.filter(word__in=parsed.words).values_list("word", "document_count"))
+    words = parsed.words
+    counts = _backend().document_counts(words, cap=BROAD_TERM_ARTICLES + 1)
+    broad = [w for w, n in counts.items() if n > BROAD_TERM_ARTICLES]
+    for word, exact in SearchWord.objects.filter(word__in=broad).values_list("word", "document_count"):
+        counts[word] = max(counts[word], exact)
     frequencies = []
     for term in parsed.terms:
-        per_phrase = [min((counts.get(w, 0) for w in phrase), default=0) for phrase in term.alternatives]
+        per_phrase = []
+        for phrase in term.alternatives:
+            telling = [w for w in phrase if w not in STOP_WORDS] or phrase
+            per_phrase.append(min(counts.get(w, 0) for w in telling))
         frequencies.append(max(per_phrase, default=0))
     return frequencies, max(total, 1)
 
 
-def _rank(parsed: ParsedQuery, *, category: str | None, needed: int) -> list[tuple[int, int | None, float]]:
+def _rank(parsed: ParsedQuery, *, category_id: int | None, needed: int) -> list[tuple[int, int | None, float]]:
     """
     (article, best section or None, score), best first, in two stages.
 
@@ -205,10 +221,10 @@ def _rank(parsed: ParsedQuery, *, category: str | None, needed: int) -> list[tup
     frequencies, total = _term_frequencies(parsed)
     idf = [math.log(1 + total / max(1, df)) for df in frequencies]
     broad = [df > BROAD_TERM_ARTICLES for df in frequencies]
-    articles = backend.rank_articles(parsed, broad=broad, idf=idf, category=category, limit=ARTICLE_CANDIDATES)
+    options = {"idf": idf, "category_id": category_id, "limit": ARTICLE_CANDIDATES, "needed": needed}
+    articles = backend.rank_articles(parsed, broad=broad, **options)
     if len(articles) < needed and any(broad):
-        full = [False] * len(broad)
-        articles = backend.rank_articles(parsed, broad=full, idf=idf, category=category, limit=ARTICLE_CANDIDATES)
+        articles = backend.rank_articles(parsed, broad=[False] * len(broad), **options)
     head = articles[: max(SECTION_CANDIDATES, needed)]
     best: dict[int, tuple[int, float]] = {}
     for article_id, section_id, score in backend.rank_sections(parsed, idf=idf, article_ids=[a for a, _ in head]):
@@ -231,11 +247,15 @@ def with_compounds(text: str) -> str:
 
 
 def index_rows(article, sections) -> list[tuple]:
-    """The rows one article adds to the index: the whole article, then each section."""
+    """
+    The rows one article adds to the index, the whole article then each
+    section: (key, article id, category id, title, heading, tags, summary, body).
+    """
     rows = [
         (
             -article.pk,
             article.pk,
+            article.category_id,
             article.title,
             " ".join(s.title for s in sections),
             article.tags,
@@ -247,6 +267,7 @@ def index_rows(article, sections) -> list[tuple]:
         (
             s.pk,
             article.pk,
+            article.category_id,
             article.title,
             s.title,
             article.tags,
@@ -336,7 +357,7 @@ def rebuild_index(progress=None) -> int:
         SearchWord.objects.all().delete()
         for article in articles.iterator(chunk_size=500):
             sections = list(article.sections.all())
-            backend.add(index_rows(article, sections))
+            backend.add(index_rows(article, sections), rebuilding=True)
             counts.update(article_words(article, sections))
             indexed += 1
             if progress:
@@ -344,4 +365,6 @@ def rebuild_index(progress=None) -> int:
         SearchWord.objects.bulk_create(
             [SearchWord(word=w, document_count=n) for w, n in counts.items()], batch_size=1000
         )
+        backend.recount_documents()
+    backend.finish_rebuild()
     return indexed

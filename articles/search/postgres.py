@@ -9,11 +9,12 @@ engine._rank()): it stays small enough to be stored inline, so ranking many
 rows on it never unpacks large vectors.
 """
 
-from django.db import connection, transaction
+from django.db import connection
 
 from .query import ParsedQuery
 
 TABLE = "articles_search_pg"
+LEXEMES = "articles_search_lexeme"
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
 RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
@@ -30,7 +31,6 @@ CREATE_SQL = [
     "CREATE INDEX IF NOT EXISTS articles_searchword_trgm ON articles_searchword USING gin (word gin_trgm_ops)",
 ]
 DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", "DROP INDEX IF EXISTS articles_searchword_trgm"]
-
 _HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
     || setweight(to_tsvector('{CONFIG}', %(tags)s), 'B') || setweight(to_tsvector('{CONFIG}', %(summary)s), 'C'))"""
 _VECTOR = f"""({_HEAD} || setweight(to_tsvector('{CONFIG}', %(body)s), 'D'))"""
@@ -57,29 +57,78 @@ def _indexable(text: str) -> str:
     return text.replace("<", " ").replace(">", " ")
 
 
-def add(rows) -> None:
-    """Store index rows: (key, article_id, title, heading, tags, summary, body); see engine.index_rows()."""
+def add(rows, *, rebuilding: bool = False) -> None:
+    """
+    Store index rows: (key, article_id, category_id, title, heading, tags, summary, body);
+    see engine.index_rows(). A rebuild counts lexemes once at the end instead.
+    """
     fields = ("title", "heading", "tags", "summary", "body")
     params = [
-        {"key": key, "article_id": article_id, **dict(zip(fields, map(_indexable, texts), strict=True))}
-        for key, article_id, *texts in rows
+        {"key": key, "article_id": article, "category_id": category}
+        | dict(zip(fields, map(_indexable, texts), strict=True))
+        for key, article, category, *texts in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (section_id, article_id, vector, head)"
-            f" VALUES (%(key)s, %(article_id)s, {_VECTOR}, {_HEAD})",
+            f"INSERT INTO {TABLE} (section_id, article_id, category_id, vector, head)"
+            f" VALUES (%(key)s, %(article_id)s, %(category_id)s, {_VECTOR}, {_HEAD})",
             params,
         )
+        if not rebuilding:
+            cursor.execute(
+                f"""INSERT INTO {LEXEMES} AS l (lexeme, document_count)
+                    SELECT lexeme, count(*) FROM {TABLE}, unnest(tsvector_to_array(vector)) AS lexeme
+                    WHERE section_id = ANY(%s) GROUP BY lexeme
+                    ON CONFLICT (lexeme) DO UPDATE SET document_count = l.document_count + EXCLUDED.document_count""",
+                [[key for key, *_ in rows if key < 0]],
+            )
 
 
 def remove(article_id: int) -> None:
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {LEXEMES} l SET document_count = l.document_count - 1
+                FROM (SELECT unnest(tsvector_to_array(vector)) AS lexeme FROM {TABLE} WHERE section_id = %s) gone
+                WHERE l.lexeme = gone.lexeme RETURNING l.lexeme, l.document_count""",
+            [-article_id],
+        )
+        unused = [lexeme for lexeme, count in cursor.fetchall() if count <= 0]
+        if unused:
+            cursor.execute(f"DELETE FROM {LEXEMES} WHERE lexeme = ANY(%s)", [unused])
         cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = %s", [article_id])
 
 
 def clear() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {TABLE}")
+        cursor.execute(f"TRUNCATE {TABLE}, {LEXEMES}")
+
+
+def recount_documents() -> None:
+    """Count every lexeme's articles in one pass (after a rebuild)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {LEXEMES}")
+        cursor.execute(
+            f"""INSERT INTO {LEXEMES} (lexeme, document_count)
+                SELECT word, ndoc FROM ts_stat('SELECT vector FROM {TABLE} WHERE section_id < 0')"""
+        )
+
+
+def finish_rebuild() -> None:
+    """Nothing to give back: autovacuum analyses the new rows."""
+
+
+def document_counts(words, *, cap: int) -> dict[str, int]:
+    """How many published articles hold each word, in any form (exact: `cap` is not needed here)."""
+    words = list(words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT w, coalesce(max(l.document_count), 0) FROM unnest(%s::text[]) AS w
+                LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
+                LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
+                GROUP BY w""",
+            [words],
+        )
+        return dict(cursor.fetchall())
 
 
 def _rank_sql(terms, idf, column: str) -> tuple[str, list]:
@@ -96,42 +145,60 @@ def _rank_sql(terms, idf, column: str) -> tuple[str, list]:
     return " + ".join(parts) or "0", params
 
 
-def rank_articles(parsed: ParsedQuery, *, broad, idf, category: str | None, limit: int) -> list[tuple[int, float]]:
+def _select(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def at_least_two(terms) -> str:
+    """Rows matching at least two of the terms: (a & b) | (a & c) | ..."""
+    groups = [term_tsquery(t) for t in terms]
+    return " | ".join(f"({groups[i]} & {groups[j]})" for i in range(len(groups)) for j in range(i + 1, len(groups)))
+
+
+def rank_articles(
+    parsed: ParsedQuery, *, broad, idf, category_id: int | None, limit: int, needed: int
+) -> list[tuple[int, float]]:
     """
     (article_id, score) from the whole-article rows (section_id < 0), best first.
 
     Rows with a selective term anywhere are ranked on the full vector (plus the
     broad terms on the head); rows with only broad terms, in the head, are
-    ranked on the small head vector alone.
+    ranked on the small head vector alone, and with three or more broad terms
+    at least two must be there (else most articles would be ranked).
     """
     selective = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if not b]
     wide = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if b]
     head_rank, head_params = _rank_sql([t for t, _ in wide], [w for _, w in wide], "head")
-    parts, params = [], []
+    in_category, category_params = ("AND f.category_id = %s", [category_id]) if category_id is not None else ("", [])
+    scores: dict[int, float] = {}
     if selective:
         rank, rank_params = _rank_sql([t for t, _ in selective], [w for _, w in selective], "vector")
-        parts.append(
+        for article_id, score in _select(
             f"""SELECT f.article_id, {rank} + {head_rank} AS rank FROM {TABLE} f
-            WHERE f.section_id < 0 AND f.vector @@ to_tsquery('{CONFIG}', %s)"""
-        )
-        params += [*rank_params, *head_params, tsquery_text([t for t, _ in selective])]
+            WHERE f.section_id < 0 AND f.vector @@ to_tsquery('{CONFIG}', %s) {in_category}
+            ORDER BY rank DESC, f.article_id LIMIT %s""",
+            [*rank_params, *head_params, tsquery_text([t for t, _ in selective]), *category_params, limit],
+        ):
+            scores[int(article_id)] = float(score)
     if wide:
-        parts.append(
-            f"""SELECT f.article_id, {head_rank} AS rank FROM {TABLE} f
-            WHERE f.section_id < 0 AND f.head @@ to_tsquery('{CONFIG}', %s)"""
-        )
-        params += [*head_params, tsquery_text([t for t, _ in wide])]
-    # An article in both parts keeps its higher (first part's) score.
-    sql = f"SELECT h.article_id, MAX(h.rank) AS score FROM ({' UNION ALL '.join(parts)}) h"
-    if category:
-        sql += " JOIN articles_article a ON a.id = h.article_id JOIN articles_category c ON c.id = a.category_id"
-        sql += " WHERE c.slug = %s"
-        params.append(category)
-    sql += " GROUP BY h.article_id ORDER BY score DESC, h.article_id LIMIT %s"
-    params.append(limit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(int(a), float(r)) for a, r in cursor.fetchall()]
+        terms = [t for t, _ in wide]
+        queries = [tsquery_text(terms)]
+        if len(terms) >= 3:
+            queries.insert(0, at_least_two(terms))
+        for query in queries:
+            rows = _select(
+                f"""SELECT f.article_id, {head_rank} AS rank FROM {TABLE} f
+                WHERE f.section_id < 0 AND f.head @@ to_tsquery('{CONFIG}', %s) {in_category}
+                ORDER BY rank DESC, f.article_id LIMIT %s""",
+                [*head_params, query, *category_params, limit],
+            )
+            if len(scores) + len(rows) >= needed:
+                break
+        for article_id, score in rows:
+            scores.setdefault(int(article_id), float(score))  # a selective match already counts the head
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
@@ -155,14 +222,11 @@ def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[t
 
 def is_known(word: str) -> bool:
     """Whether the word, or another form of it, is in the index."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # For a word the statistics have never seen, EXISTS makes the planner bet
-        # on a sequential scan finding a row early; for a word that is nowhere, that
-        # reads every row (seconds on a large site). The GIN index answers at once.
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE vector @@ to_tsquery('{CONFIG}', %s))",
-            [f"'{word}'"],
+            f"""SELECT EXISTS (SELECT 1 FROM {LEXEMES}
+                WHERE lexeme = ANY(tsvector_to_array(to_tsvector('{CONFIG}', %s))))""",
+            [word],
         )
         return bool(cursor.fetchone()[0])
 

@@ -1,31 +1,47 @@
 """
-SQLite engine: an FTS5 table with one row per published article section.
+SQLite engine: FTS5 tables.
 
-Rows are keyed by the section's id (the FTS rowid), so replacing an article's
-rows is a handful of rowid deletes rather than a scan. The Porter stemmer
-handles word forms (resetting -> reset); a trigram FTS5 table over the
-vocabulary (kept in step by triggers, see the migrations) finds spelling
-candidates.
+`articles_search_fts` holds one row per published article as a whole (rowid:
+minus the article id) and one per section (rowid: the section id), so
+replacing an article's rows is a handful of rowid deletes rather than a scan.
+`articles_search_head` holds each published article's title, headings, tags
+and summary (rowid: the article id): broad terms are ranked there, since in
+the full rows a word found in most articles means walking most of the index.
+The Porter stemmer handles word forms (resetting -> reset); a trigram FTS5
+table over the vocabulary (kept in step by triggers, see the migrations)
+finds spelling candidates.
+
+Each row names its article and category in a `doc` column with marker tokens
+that start with a private-use character: normalize() removes such characters
+from queries, so nothing a customer types can match them, and a query limited
+to a few articles or a category says so inside the MATCH expression.
 """
+
+import re
+from os.path import commonprefix
 
 from django.db import connection
 
-from .query import ParsedQuery
+from .query import ParsedQuery, tokenize
 
 TABLE = "articles_search_fts"
+HEAD_TABLE = "articles_search_head"
 WORD_TRIGRAMS = "articles_searchword_trigram"
 
-# bm25 weights, in column order: article_id (unindexed), title, heading, tags, summary, body, doc.
-WEIGHTS = (0.0, 5.0, 3.0, 3.0, 2.0, 1.0, 0.0)
-_WEIGHTS = ", ".join(str(w) for w in WEIGHTS)
-# FTS5 column filters: where terms are looked for (never in `doc`), and where broad ones are.
-TEXT_COLUMNS = "{title heading tags summary body}"
-HEAD_COLUMNS = "{title heading tags summary}"
+# Column weights: title, heading, tags, summary, body (then doc, never searched).
+TEXT_WEIGHTS = (5.0, 3.0, 3.0, 2.0, 1.0)
+_WEIGHTS = ", ".join(str(w) for w in (0.0, *TEXT_WEIGHTS, 0.0))  # article_id is unindexed
+_HEAD_WEIGHTS = ", ".join(str(w) for w in (*TEXT_WEIGHTS[:4], 0.0))
+# BM25 parameters, as FTS5's bm25() uses them.
+K1, B = 1.2, 0.75
+MARKER = "\ue000"
+# highlight() marks matched phrases with these.
+_OPEN, _CLOSE = "\x01", "\x02"
 
+_TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
 CREATE_SQL = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(
-        article_id UNINDEXED, title, heading, tags, summary, body, doc,
-        tokenize = 'porter unicode61 remove_diacritics 2')""",
+        article_id UNINDEXED, title, heading, tags, summary, body, doc, {_TOKENIZE})""",
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {WORD_TRIGRAMS} USING fts5(
         word, content='articles_searchword', content_rowid='id', tokenize='trigram')""",
     f"""CREATE TRIGGER IF NOT EXISTS articles_searchword_ai AFTER INSERT ON articles_searchword BEGIN
@@ -40,37 +56,59 @@ DROP_SQL = [
     f"DROP TABLE IF EXISTS {TABLE}",
 ]
 
+def article_token(article_id: int) -> str:
+    return f"{MARKER}a{article_id}"
 
-def _quote(phrase: tuple[str, ...]) -> str:
-    # Tokens hold only letters and digits, so quoting is enough to keep them literal.
+
+def category_token(category_id: int) -> str:
+    return f"{MARKER}c{category_id}"
+
+
+def _doc(article_id: int, category_id: int) -> str:
+    return f"{article_token(article_id)} {category_token(category_id)}"
+
+
+def _quote(phrase) -> str:
+    # Tokens hold only letters and digits (or a marker), so quoting keeps them literal.
     return '"' + " ".join(phrase) + '"'
 
 
-def match_expression(parsed: ParsedQuery, broad: list[bool] | None = None) -> str:
-    """
-    Terms joined with OR; bm25 then rewards rows that match more of them.
-    A broad term is looked for only in the title, headings, tags and summary.
-    """
-    broad = broad or [False] * len(parsed.terms)
-    groups = []
-    for term, is_broad in zip(parsed.terms, broad, strict=True):
-        alternatives = " OR ".join(_quote(phrase) for phrase in term.alternatives)
-        groups.append(f"({HEAD_COLUMNS if is_broad else TEXT_COLUMNS} : ({alternatives}))")
-    return " OR ".join(groups)
+def _any_of(phrases) -> str:
+    return "(" + " OR ".join(_quote(p) for p in phrases) + ")"
 
 
-def _doc_token(article_id: int) -> str:
-    """Each row names its article in the `doc` column, so a query can be limited to a few articles."""
-    return f"doc{article_id}"
+def match_expression(terms) -> str:
+    """Terms joined with OR; bm25 then rewards rows that match more of them."""
+    return " OR ".join(_any_of(term.alternatives) for term in terms)
 
 
-def add(rows) -> None:
-    """Store index rows: (key, article_id, title, heading, tags, summary, body); see engine.index_rows()."""
+def at_least_two(terms) -> str:
+    """Rows matching at least two of the terms: (a AND b) OR (a AND c) OR ..."""
+    groups = [_any_of(t.alternatives) for t in terms]
+    return " OR ".join(
+        f"({groups[i]} AND {groups[j]})" for i in range(len(groups)) for j in range(i + 1, len(groups))
+    )
+
+
+def _only(tokens) -> str:
+    return f"doc : {_any_of((t,) for t in tokens)}"
+
+
+def add(rows, *, rebuilding: bool = False) -> None:
+    """Store index rows: (key, article_id, category_id, title, heading, tags, summary, body); see index_rows()."""
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {TABLE}(rowid, article_id, title, heading, tags, summary, body, doc)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [(*row, _doc_token(row[1])) for row in rows],
+            [(key, article_id, *texts, _doc(article_id, category)) for key, article_id, category, *texts in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {HEAD_TABLE}(rowid, title, heading, tags, summary, doc) VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                (article_id, title, heading, tags, summary, _doc(article_id, category_id))
+                for key, article_id, category_id, title, heading, tags, summary, _ in rows
+                if key < 0
+            ],
         )
 
 
@@ -81,55 +119,177 @@ def remove(article_id: int) -> None:
             " OR rowid IN (SELECT id FROM articles_section WHERE article_id = %s)",
             [-article_id, article_id],
         )
+        cursor.execute(f"DELETE FROM {HEAD_TABLE} WHERE rowid = %s", [article_id])
 
 
 def clear() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"DELETE FROM {HEAD_TABLE}")
 
 
-def rank_articles(parsed: ParsedQuery, *, broad, idf, category: str | None, limit: int) -> list[tuple[int, float]]:
-    """(article_id, score) from the whole-article rows (rowid < 0), best first."""
-    sql = f"SELECT f.article_id, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE} f"
-    params: list = [match_expression(parsed, broad)]
-    where = f"{TABLE} MATCH %s AND f.rowid < 0"
-    if category:
-        sql += " JOIN articles_article a ON a.id = f.article_id JOIN articles_category c ON c.id = a.category_id"
-        where += " AND c.slug = %s"
-        params.append(category)
-    sql += f" WHERE {where} ORDER BY rank LIMIT %s"
-    params.append(limit)
+def recount_documents() -> None:
+    """Nothing to do: document counts come from the index itself (see document_counts())."""
+
+
+def finish_rebuild() -> None:
+    """A rebuild writes the whole index in one transaction: give the write-ahead log's space back."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0] == "wal" and not connection.in_atomic_block:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def document_counts(words, *, cap: int) -> dict[str, int]:
+    """
+    How many published articles hold each word or another form of it, counted
+    up to `cap`: the whole-article rows come first in rowid order, so counting
+    stops after `cap` of them.
+    """
+    counts = {}
+    with connection.cursor() as cursor:
+        for word in words:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s)",
+                [_quote((word,)), cap],
+            )
+            counts[word] = cursor.fetchone()[0]
+    return counts
+
+
+def _select(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(int(a), -float(r)) for a, r in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+def rank_articles(
+    parsed: ParsedQuery, *, broad, idf, category_id: int | None, limit: int, needed: int
+) -> list[tuple[int, float]]:
+    """
+    (article_id, score), best first.
+
+    Articles with a selective term are ranked on their whole-article rows for
+    those terms, plus what the broad terms score in their head rows; articles
+    with only broad terms are ranked in the head table alone, where with three
+    or more broad terms at least two must match (else most articles would).
+    """
+    selective = [t for t, b in zip(parsed.terms, broad, strict=True) if not b]
+    wide = [t for t, b in zip(parsed.terms, broad, strict=True) if b]
+    in_category = f" AND {_only([category_token(category_id)])}" if category_id is not None else ""
+    scores: dict[int, float] = {}
+    if selective:
+        rows = _select(
+            f"SELECT -rowid, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE}"
+            f" WHERE {TABLE} MATCH %s AND rowid < 0 ORDER BY rank LIMIT %s",
+            [f"({match_expression(selective)}){in_category}", 2 * limit],
+        )
+        scores = {int(a): -float(r) for a, r in rows}
+        if wide and scores:
+            for article_id, rank in _select(
+                f"SELECT rowid, bm25({HEAD_TABLE}, {_HEAD_WEIGHTS}) FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH %s",
+                [f"({match_expression(wide)}) AND {_only(article_token(a) for a in scores)}"],
+            ):
+                scores[int(article_id)] -= float(rank)
+    if wide:
+        expressions = [match_expression(wide)]
+        if len(wide) >= 3:
+            expressions.insert(0, at_least_two(wide))
+        for expression in expressions:
+            rows = _select(
+                f"SELECT rowid, bm25({HEAD_TABLE}, {_HEAD_WEIGHTS}) AS rank FROM {HEAD_TABLE}"
+                f" WHERE {HEAD_TABLE} MATCH %s ORDER BY rank LIMIT %s",
+                [f"({expression}){in_category}", limit],
+            )
+            if len(scores) + len(rows) >= needed:
+                break
+        for article_id, rank in rows:
+            scores.setdefault(int(article_id), -float(rank))
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[:limit]
 
 
 def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
     """
     (article_id, section_id, score) for the sections of these articles, best first.
 
-    The articles are named through their `doc` tokens inside the MATCH: FTS5
-    then walks the few rows that carry them, where a `rowid IN (...)` filter
-    would score every row matching a common word first.
+    The articles are named through their marker tokens inside the MATCH: FTS5
+    then walks the few rows that carry them. The rows are scored here, with
+    BM25 over highlight() output and the engine's document frequencies:
+    FTS5's bm25() would first count every row of the site holding each term.
     """
     if not article_ids:
         return []
-    docs = " OR ".join(f'"{_doc_token(a)}"' for a in article_ids)
-    expression = f"({match_expression(parsed)}) AND doc : ({docs})"
-    sql = f"""SELECT f.article_id, f.rowid, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE} f
-        WHERE {TABLE} MATCH %s AND f.rowid > 0 ORDER BY rank"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [expression])
-        return [(int(a), int(s), -float(r)) for a, s, r in cursor.fetchall()]
+    columns = ", ".join(f"highlight({TABLE}, {c}, char(1), char(2))" for c in range(1, 6))
+    rows = _select(
+        f"SELECT article_id, rowid, {columns} FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid > 0",
+        [f"({match_expression(parsed.terms)}) AND {_only(article_token(a) for a in article_ids)}"],
+    )
+    if not rows:
+        return []
+    matcher = _TermMatcher(parsed.terms)
+    counted = [(int(a), int(s), *_term_hits(texts, matcher)) for a, s, *texts in rows]
+    average = sum(length for *_, length in counted) / len(counted) or 1.0
+    scored = []
+    for article_id, section_id, hits, length in counted:
+        norm = K1 * (1 - B + B * length / average)
+        score = sum(idf[t] * tf * (K1 + 1) / (tf + norm) for t, tf in hits.items())
+        scored.append((article_id, section_id, score))
+    scored.sort(key=lambda item: (-item[2], item[1]))
+    return scored
+
+
+_MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
+
+
+def _term_hits(texts, matcher) -> tuple[dict[int, float], int]:
+    """({term index: weighted hits}, row length in words) from highlighted columns."""
+    hits: dict[int, float] = {}
+    length = 0
+    for text, weight in zip(texts, TEXT_WEIGHTS, strict=True):
+        if not text:
+            continue
+        length += len(tokenize(text))
+        for span in _MARKED.findall(text):
+            for term, share in matcher.match(tokenize(span)):
+                hits[term] = hits.get(term, 0.0) + weight * share
+    return hits, length
+
+
+class _TermMatcher:
+    """Which query term a highlighted span spells (the index stems, so forms differ)."""
+
+    def __init__(self, terms):
+        self.words = [
+            (index, word, 1 / len(phrase))
+            for index, term in enumerate(terms)
+            for phrase in term.alternatives
+            for word in phrase
+        ]
+        self.cache: dict[str, tuple[int, float] | None] = {}
+
+    def match(self, tokens):
+        for token in tokens:
+            if token not in self.cache:
+                self.cache[token] = self._best(token)
+            found = self.cache[token]
+            if found:
+                yield found
+
+    def _best(self, token):
+        best, best_shared = None, 0
+        for index, word, share in self.words:
+            if word == token:
+                return index, share
+            shared = len(commonprefix([word, token]))
+            if shared >= 3 and len(word) - shared <= 3 and len(token) - shared <= 3 and shared > best_shared:
+                best, best_shared = (index, share), shared
+        return best
 
 
 def is_known(word: str) -> bool:
     """Whether the word, or another form of it, is in the index."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1", [f"{TEXT_COLUMNS} : {_quote((word,))}"]
-        )
-        return cursor.fetchone() is not None
+    return bool(_select(f"SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT 1", [_quote((word,))]))
 
 
 def similar_words(word: str, limit: int = 50) -> list[tuple[str, int]]:
@@ -138,12 +298,10 @@ def similar_words(word: str, limit: int = 50) -> list[tuple[str, int]]:
     if not trigrams:
         return []
     expression = " OR ".join(f'"{t}"' for t in sorted(trigrams))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT w.word, w.document_count FROM {WORD_TRIGRAMS} t
-                JOIN articles_searchword w ON w.id = t.rowid
-                WHERE {WORD_TRIGRAMS} MATCH %s AND length(w.word) BETWEEN %s AND %s
-                ORDER BY t.rank LIMIT %s""",
-            [expression, len(word) - 2, len(word) + 2, limit],
-        )
-        return cursor.fetchall()
+    return _select(
+        f"""SELECT w.word, w.document_count FROM {WORD_TRIGRAMS} t
+            JOIN articles_searchword w ON w.id = t.rowid
+            WHERE {WORD_TRIGRAMS} MATCH %s AND length(w.word) BETWEEN %s AND %s
+            ORDER BY t.rank LIMIT %s""",
+        [expression, len(word) - 2, len(word) + 2, limit],
+    )
