@@ -266,3 +266,59 @@ def test_api_user_style_identifiers_stay_whole(corpus):
     from articles.search.engine import parse
 
     assert [t.alternatives for t in parse("api_user").terms] == [(("api", "user"),)]
+
+
+def test_index_markers_cannot_be_typed(corpus):
+    """Rows name their article and category with tokens no query can produce."""
+    article = corpus["invoice"]
+    for query in [f"a{article.pk}", f"c{article.category_id}", f"\ue000a{article.pk}", f"doc{article.pk}"]:
+        assert slugs(query) == [], query
+
+
+def test_document_counts_cover_word_forms_and_skip_stop_words_in_phrases(corpus):
+    from articles.search.engine import _term_frequencies, parse
+
+    # "resetting" is not a vocabulary word, but the index knows its stem from "reset".
+    frequencies, total = _term_frequencies(parse("resetting"))
+    assert total == 4 and frequencies == [1]
+    # "log in" is as common as "log" (or "login", its synonym), not as rare as a word nobody wrote.
+    [login_term] = parse("log in").terms
+    assert ("log", "in") in login_term.alternatives
+    assert _term_frequencies(parse("log in"))[0] == [1]
+
+
+def _counts(words):
+    from articles.search.engine import BROAD_TERM_ARTICLES, _backend
+
+    return _backend().document_counts(words, cap=BROAD_TERM_ARTICLES + 1)
+
+
+def test_document_counts_follow_saves_and_agree_with_a_rebuild(corpus):
+    words = ["password", "invoice", "authentication", "quokka", "relay", "overage"]
+    assert _counts(words) == {
+        "password": 1, "invoice": 1, "authentication": 2, "quokka": 0, "relay": 1, "overage": 1,
+    }  # fmt: skip
+    smtp, invoice = corpus["smtp"], corpus["invoice"]
+    smtp.body = "## Quokka\nThe quokka resets your password."
+    smtp.save()
+    invoice.status = Article.Status.DRAFT
+    invoice.save()
+    corpus["2fa"].delete()
+    expected = {"password": 2, "invoice": 0, "authentication": 1, "quokka": 1, "relay": 0, "overage": 0}
+    assert _counts(words) == expected
+    rebuild_index()
+    assert _counts(words) == expected
+
+
+def test_with_three_broad_terms_two_must_be_in_the_head(corpus):
+    from articles.search.engine import _backend, parse
+
+    # Heads: "Setting up two-factor authentication", "Fixing SMTP authentication errors", and
+    # one of the words each in "Billing terminated" (a heading) and "billing, invoice" (tags).
+    parsed = parse("authentication setting smtp billing")
+    options = {"broad": [True] * 4, "idf": [1.0] * 4, "category_id": None, "limit": 10}
+    found = [a for a, _ in _backend().rank_articles(parsed, needed=1, **options)]
+    assert set(found) == {corpus["smtp"].pk, corpus["2fa"].pk}
+    # When two-in-the-head finds fewer than the page needs, any one of them will do.
+    found = [a for a, _ in _backend().rank_articles(parsed, needed=10, **options)]
+    assert set(found) == {corpus["smtp"].pk, corpus["2fa"].pk, corpus["login"].pk, corpus["invoice"].pk}

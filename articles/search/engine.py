@@ -28,6 +28,8 @@ SECTION_WEIGHT = 1.0
 BROAD_TERM_ARTICLES = 2000
 PUBLISHED_COUNT_CACHE_KEY = "search:published-count"
 MAX_LIMIT = 50
+# How far down the ranking an exact title match is looked for.
+TITLE_CHECK = 20
 SYNONYMS_CACHE_KEY = "search:synonyms:v1"
 
 
@@ -128,16 +130,17 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
         if category_id is None:
             return SearchPage(query=parsed.text, corrected=parsed.corrected, total=0, results=[])
     ranked = _rank(parsed, category_id=category_id, needed=offset + limit)
-    ranked = _promote_exact_title(ranked, parsed)
-    window = ranked[offset : offset + limit]
-
-    # Only what a result shows: an article's body and rendered HTML are many kilobytes.
+    # Only what a result shows (an article's body and rendered HTML are many
+    # kilobytes), for the window and for the articles the exact-title check reads.
+    shown = ranked[:TITLE_CHECK] + ranked[max(0, offset - 1) : offset + limit]
     articles = (
         Article.objects.published()
         .select_related("category")
         .only("title", "slug", "summary", "status", "category__name", "category__slug")
-        .in_bulk([a for a, _, _ in window])
+        .in_bulk([a for a, _, _ in shown])
     )
+    ranked = _promote_exact_title(ranked, parsed, articles)
+    window = ranked[offset : offset + limit]
     sections = Section.objects.only("title", "anchor", "text").in_bulk([s for _, s, _ in window if s])
     words = parsed.words
     results = []
@@ -279,15 +282,12 @@ def index_rows(article, sections) -> list[tuple]:
     return rows
 
 
-def _promote_exact_title(ranked, parsed: ParsedQuery):
+def _promote_exact_title(ranked, parsed: ParsedQuery, articles):
     """An article whose title is exactly the query goes first, linked without a section."""
-    from ..models import Article
-
-    top = [a for a, _, _ in ranked[:20]]
     wanted = tokenize(parsed.text)
-    titles = dict(Article.objects.filter(pk__in=top).values_list("pk", "title")) if top else {}
-    for index, (article_id, _section_id, score) in enumerate(ranked[:20]):
-        if tokenize(titles.get(article_id, "")) == wanted:
+    for index, (article_id, _section_id, score) in enumerate(ranked[:TITLE_CHECK]):
+        article = articles.get(article_id)
+        if article is not None and tokenize(article.title) == wanted:
             return [(article_id, None, score)] + ranked[:index] + ranked[index + 1 :]
     return ranked
 

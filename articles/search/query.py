@@ -10,6 +10,7 @@ an engine's query language as syntax.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
@@ -210,6 +211,7 @@ def best_correction(word: str, candidates: list[tuple[str, int]]) -> str | None:
 SNIPPET_WORDS = 30
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A rough stem, only to decide what to highlight (the engines do real stemming)."""
     for suffix in ("ing", "ed", "es", "s", "ly"):

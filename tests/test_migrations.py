@@ -1,0 +1,35 @@
+"""Search index migrations on a database that already holds published articles."""
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+from articles.search import article_search
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def slugs(query, **kwargs):
+    return [r.slug for r in article_search(query, **kwargs).results]
+
+
+def test_the_head_and_lexeme_migration_keeps_an_existing_index_searchable(make_article, make_category):
+    billing = make_category("Billing", slug="billing")
+    make_article("Understanding your invoice", "## Overage charges\nExtra lines.", slug="invoice", category=billing)
+    make_article("Resetting a password", "## Reset link\nUse the link.", slug="password")
+    try:
+        call_command("migrate", "articles", "0006", verbosity=0)
+        call_command("migrate", "articles", verbosity=0)
+        assert slugs("invoice overage") == ["invoice"]
+        assert slugs("invoice", category="billing") == ["invoice"]
+        assert slugs("password", category="billing") == []
+        assert slugs("resetting passwords") == ["password"]
+        from articles.search.engine import _backend
+
+        assert _backend().document_counts(["invoice", "reset", "quokka"], cap=10) == {
+            "invoice": 1,
+            "reset": 1,
+            "quokka": 0,
+        }
+    finally:
+        Article.objects.all().delete()  # leaves the index too, which flushing the tables would not
