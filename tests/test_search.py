@@ -310,7 +310,7 @@ def test_document_counts_follow_saves_and_agree_with_a_rebuild(corpus):
     assert _counts(words) == expected
 
 
-def test_with_three_broad_terms_two_must_be_in_the_head(corpus):
+def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article):
     from articles.search.engine import _backend, parse
 
     # Heads: "Setting up two-factor authentication", "Fixing SMTP authentication errors", and
@@ -322,3 +322,10 @@ def test_with_three_broad_terms_two_must_be_in_the_head(corpus):
     # When two-in-the-head finds fewer than the page needs, any one of them will do.
     found = [a for a, _ in _backend().rank_articles(parsed, needed=10, **options)]
     assert set(found) == {corpus["smtp"].pk, corpus["2fa"].pk, corpus["login"].pk, corpus["invoice"].pk}
+    # One broad term: titles first, then headings, tags and summaries.
+    basics = make_article("Password basics", "## Length\nLonger is better.", slug="password-basics")
+    parsed = parse("password")
+    options = {"broad": [True], "idf": [1.0], "category_id": None, "limit": 10}
+    assert [a for a, _ in _backend().rank_articles(parsed, needed=1, **options)] == [basics.pk]
+    found = [a for a, _ in _backend().rank_articles(parsed, needed=2, **options)]
+    assert set(found) == {basics.pk, corpus["login"].pk}

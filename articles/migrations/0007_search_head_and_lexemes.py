@@ -3,8 +3,9 @@ Search index additions for large sites.
 
 SQLite: every index row names its article and category with marker tokens in
 its `doc` column, and a small table holds each article's title, headings, tags
-and summary. PostgreSQL: index rows carry their category, and a table counts
-the published articles holding each lexeme.
+and summary. PostgreSQL: index rows carry their category, their titles' lexemes get an
+index of their own, and a table counts the published articles holding each
+lexeme.
 
 The SQL is written out here rather than taken from the engine modules, so this
 migration keeps doing what it did when it was written.
@@ -30,6 +31,8 @@ POSTGRES_FORWARD = [
     "ALTER TABLE articles_search_pg ADD COLUMN IF NOT EXISTS category_id bigint",
     """UPDATE articles_search_pg f SET category_id = a.category_id FROM articles_article a
         WHERE a.id = f.article_id""",
+    """CREATE INDEX IF NOT EXISTS articles_search_pg_title ON articles_search_pg
+        USING gin (ts_filter(head, '{a}')) WHERE section_id < 0""",
     """CREATE TABLE IF NOT EXISTS articles_search_lexeme (
         lexeme text PRIMARY KEY,
         document_count integer NOT NULL)""",
@@ -38,6 +41,7 @@ POSTGRES_FORWARD = [
 ]
 POSTGRES_BACKWARD = [
     "DROP TABLE IF EXISTS articles_search_lexeme",
+    "DROP INDEX IF EXISTS articles_search_pg_title",
     "ALTER TABLE articles_search_pg DROP COLUMN IF EXISTS category_id",
 ]
 

@@ -31,6 +31,8 @@ CREATE_SQL = [
     "CREATE INDEX IF NOT EXISTS articles_searchword_trgm ON articles_searchword USING gin (word gin_trgm_ops)",
 ]
 DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", "DROP INDEX IF EXISTS articles_searchword_trgm"]
+# The title's lexemes (weight A) of a head vector; an expression index covers it.
+TITLE_VECTOR = "ts_filter(f.head, '{a}')"
 _HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
     || setweight(to_tsvector('{CONFIG}', %(tags)s), 'B') || setweight(to_tsvector('{CONFIG}', %(summary)s), 'C'))"""
 _VECTOR = f"""({_HEAD} || setweight(to_tsvector('{CONFIG}', %(body)s), 'D'))"""
@@ -164,9 +166,10 @@ def rank_articles(
     (article_id, score) from the whole-article rows (section_id < 0), best first.
 
     Rows with a selective term anywhere are ranked on the full vector (plus the
-    broad terms on the head); rows with only broad terms, in the head, are
-    ranked on the small head vector alone, and with three or more broad terms
-    at least two must be there (else most articles would be ranked).
+    broad terms on the head). Rows with only broad terms are ranked on the
+    small head vector alone, in tiers that stop once the page is full: two of
+    the terms in the head, then any in the title, then any in the head (each
+    of the wider tiers can hold most of a large site's articles).
     """
     selective = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if not b]
     wide = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if b]
@@ -183,21 +186,20 @@ def rank_articles(
         ):
             scores[int(article_id)] = float(score)
     if wide:
+        # From the narrowest to the widest, until the page is full.
         terms = [t for t, _ in wide]
-        queries = [tsquery_text(terms)]
-        if len(terms) >= 3:
-            queries.insert(0, at_least_two(terms))
-        for query in queries:
-            rows = _select(
+        tiers = [("f.head", at_least_two(terms))] if len(terms) >= 2 else []
+        tiers += [(TITLE_VECTOR, tsquery_text(terms)), ("f.head", tsquery_text(terms))]
+        for vector, query in tiers:
+            for article_id, score in _select(
                 f"""SELECT f.article_id, {head_rank} AS rank FROM {TABLE} f
-                WHERE f.section_id < 0 AND f.head @@ to_tsquery('{CONFIG}', %s) {in_category}
+                WHERE f.section_id < 0 AND {vector} @@ to_tsquery('{CONFIG}', %s) {in_category}
                 ORDER BY rank DESC, f.article_id LIMIT %s""",
                 [*head_params, query, *category_params, limit],
-            )
-            if len(scores) + len(rows) >= needed:
+            ):
+                scores.setdefault(int(article_id), float(score))  # a selective match already counts the head
+            if len(scores) >= needed:
                 break
-        for article_id, score in rows:
-            scores.setdefault(int(article_id), float(score))  # a selective match already counts the head
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 

@@ -170,9 +170,11 @@ def rank_articles(
     (article_id, score), best first.
 
     Articles with a selective term are ranked on their whole-article rows for
-    those terms, plus what the broad terms score in their head rows; articles
-    with only broad terms are ranked in the head table alone, where with three
-    or more broad terms at least two must match (else most articles would).
+    those terms, plus what the broad terms score in their head rows. Articles
+    with only broad terms are ranked in the head table alone, in tiers that
+    stop once the page is full: two of the terms in the head, then any in the
+    title or tags, then any in the head (each of the wider tiers can hold most
+    of a large site's articles).
     """
     selective = [t for t, b in zip(parsed.terms, broad, strict=True) if not b]
     wide = [t for t, b in zip(parsed.terms, broad, strict=True) if b]
@@ -192,19 +194,18 @@ def rank_articles(
             ):
                 scores[int(article_id)] -= float(rank)
     if wide:
-        expressions = [match_expression(wide)]
-        if len(wide) >= 3:
-            expressions.insert(0, at_least_two(wide))
-        for expression in expressions:
-            rows = _select(
+        # From the narrowest to the widest, until the page is full.
+        tiers = [at_least_two(wide)] if len(wide) >= 2 else []
+        tiers += [f"title : ({match_expression(wide)})", match_expression(wide)]
+        for expression in tiers:
+            for article_id, rank in _select(
                 f"SELECT rowid, bm25({HEAD_TABLE}, {_HEAD_WEIGHTS}) AS rank FROM {HEAD_TABLE}"
                 f" WHERE {HEAD_TABLE} MATCH %s ORDER BY rank LIMIT %s",
                 [f"({expression}){in_category}", limit],
-            )
-            if len(scores) + len(rows) >= needed:
+            ):
+                scores.setdefault(int(article_id), -float(rank))
+            if len(scores) >= needed:
                 break
-        for article_id, rank in rows:
-            scores.setdefault(int(article_id), -float(rank))
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return ranked[:limit]
 
