@@ -3,13 +3,22 @@
 Search relevance: how often `article_search()` puts the right article (and section) first.
 
     python benchmarks/relevance.py [--engine sqlite|postgres|both] [--json] [--failures]
+                                   [--background N]
 
 Each engine gets a throwaway database (a temporary SQLite file, or the PostgreSQL
-database kb_relevance_bench, dropped and created again), migrated and loaded with
-relevance/corpus/ by `manage.py import_articles`; each query in relevance/queries.yaml
-is searched with limit=10. Scores per kind of query: MRR@10, recall@1/@5 by article,
-and the section hit rate; plain article-level BM25 is the baseline. Settings are
-fixed once Django starts, so `--engine both` runs each engine in a child process.
+database kb_relevance_bench_<process id>, dropped at the end: concurrent runs never
+drop each other's), migrated and loaded with relevance/corpus/ by
+`manage.py import_articles`; each query in relevance/queries.yaml is searched with
+limit=10. Scores per kind of query: MRR@10, recall@1/@5 by article, and the section
+hit rate; plain article-level BM25 is the baseline. Settings are fixed once Django
+starts, so `--engine both` runs each engine in a child process.
+
+`--background N` measures relevance under load: N synthetic articles
+(benchmarks/corpus_gen.py, seed 42, bulk-loaded by speed.load_corpus() into the
+corpus's categories) join the corpus before the index is rebuilt once. They only
+compete: the expected articles are still the corpus's. With N in the thousands some
+words are in more than BROAD_TERM_ARTICLES articles and the search takes its cheaper
+paths for them; the BM25 baseline then ranks the background articles too.
 """
 
 import argparse
@@ -27,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: benchmarks.* must be importable
+    sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "relevance"
 CORPUS, QUERIES = DATA / "corpus", DATA / "queries.yaml"
 KINDS = ("title", "paraphrase", "question", "error", "typo", "synonym", "section", "single")
@@ -34,6 +45,7 @@ ENGINE_NAMES = {"sqlite": "SQLite FTS5", "postgres": "PostgreSQL"}
 BENCH_DATABASE = "kb_relevance_bench"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/"
 DEPTH = 10
+BACKGROUND_SEED = 42  # speed.py's default seed: the background is the corpus it times
 
 
 # --- Data -------------------------------------------------------------------
@@ -56,11 +68,32 @@ def load_documents(path=CORPUS) -> dict[str, str]:
     return documents
 
 
+def background_documents(size: int) -> dict[str, str]:
+    """Slug -> title + summary + tags + body of the background articles, for the BM25 baseline."""
+    from benchmarks.corpus_gen import CorpusGenerator
+
+    articles = CorpusGenerator(BACKGROUND_SEED).articles(0, size)
+    return {spec.slug: " ".join([spec.title, spec.summary, spec.tags, spec.body]) for spec in articles}
+
+
 def import_corpus(path=CORPUS) -> None:
     """Load the corpus into the current database with the import_articles command."""
     from django.core.management import call_command
 
     call_command("import_articles", str(path), verbosity=0, stdout=io.StringIO())
+
+
+def load_background(size: int) -> None:
+    """
+    Bulk-load `size` synthetic articles next to the corpus, then rebuild the index
+    once: the bulk load skips indexing, and the vocabulary's document counts (which
+    decide the broad words) must cover corpus and background alike.
+    """
+    from articles.search import rebuild_index
+    from benchmarks.speed import load_corpus
+
+    load_corpus(size, BACKGROUND_SEED, jobs=1)
+    rebuild_index()
 
 
 # --- Rankings and scores ----------------------------------------------------
@@ -145,8 +178,10 @@ def evaluate(queries) -> dict[str, dict]:
     return score(queries, engine_rankings(queries))
 
 
-def evaluate_bm25(queries) -> dict[str, dict]:
-    return score(queries, bm25_rankings(queries), sections=False)
+def evaluate_bm25(queries, background: int = 0) -> dict[str, dict]:
+    """Score the BM25 baseline over the corpus and, like the engines, `background` synthetic articles."""
+    documents = {**load_documents(), **background_documents(background)}
+    return score(queries, bm25_rankings(queries, documents), sections=False)
 
 
 # --- One engine in this process -----------------------------------------------
@@ -157,29 +192,35 @@ def postgres_url(base: str, database: str) -> str:
     return urlunsplit(parts._replace(path="/" + database))
 
 
-def recreate_postgres_database(base: str, *, drop_only=False) -> None:
+def bench_database() -> str:
+    """This run's PostgreSQL database: the process id keeps concurrent runs apart."""
+    return f"{BENCH_DATABASE}_{os.getpid()}"
+
+
+def recreate_postgres_database(base: str, database: str, *, drop_only=False) -> None:
+    """Drop `database` if it exists (left by a dead run with the same process id) and create it empty."""
     import psycopg
 
     try:
         with psycopg.connect(postgres_url(base, "postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             if not drop_only:
-                conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+                conn.execute(f'CREATE DATABASE "{database}"')
     except psycopg.OperationalError as error:
         sys.exit(f"PostgreSQL at {base} is not usable: {error}")
 
 
-def run_engine(engine: str, pg_base: str) -> dict:
-    """Set up a throwaway database for `engine`, load the corpus and score every query."""
+def run_engine(engine: str, pg_base: str, background: int = 0) -> dict:
+    """Set up a throwaway database for `engine`, load the corpus (and background) and score every query."""
+    database = bench_database()
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
         if engine == "sqlite":
             os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'relevance.sqlite3'}"
         else:
-            recreate_postgres_database(pg_base)
-            os.environ["DATABASE_URL"] = postgres_url(pg_base, BENCH_DATABASE)
+            recreate_postgres_database(pg_base, database)
+            os.environ["DATABASE_URL"] = postgres_url(pg_base, database)
         os.environ["DJANGO_SETTINGS_MODULE"] = "kb.settings"
         os.environ.pop("REDIS_URL", None)  # a local-memory cache: nothing shared is touched
-        sys.path.insert(0, str(ROOT))
         import django
 
         django.setup()
@@ -189,19 +230,22 @@ def run_engine(engine: str, pg_base: str) -> dict:
         try:
             call_command("migrate", verbosity=0, interactive=False)
             import_corpus()
+            if background:
+                load_background(background)
             queries = load_queries()
             rankings = engine_rankings(queries)
             return {"metrics": score(queries, rankings), "failures": failures(queries, rankings)}
         finally:
             connections.close_all()
             if engine == "postgres":
-                recreate_postgres_database(pg_base, drop_only=True)
+                recreate_postgres_database(pg_base, database, drop_only=True)
 
 
 def run_child(engine: str, args) -> dict:
     """Run one engine in a fresh interpreter (settings are fixed once Django starts)."""
     script = str(Path(__file__).resolve())
     command = [sys.executable, script, "--engine", engine, "--json", "--postgres-url", args.postgres_url]
+    command += ["--background", str(args.background)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"{engine} run failed:\n{done.stderr}")
@@ -213,6 +257,13 @@ def run_child(engine: str, args) -> dict:
 
 def fmt(value) -> str:
     return "–" if value is None else f"{value:.3f}"
+
+
+def background_note(size: int) -> str:
+    """How the run differs from a plain one, for the line above the table (nothing when it does not)."""
+    if not size:
+        return ""
+    return f", with {size:,} background articles (benchmarks/corpus_gen.py, seed {BACKGROUND_SEED})"
 
 
 def table(results: dict) -> str:
@@ -249,20 +300,31 @@ def main(argv=None) -> None:
     parser.add_argument("--json", action="store_true", help="write the numbers as JSON to stdout")
     parser.add_argument("--failures", action="store_true", help="list queries whose article is not first")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="server for the postgres run")
+    parser.add_argument(
+        "--background", type=int, default=0, metavar="N", help="also load N synthetic articles that only compete"
+    )
     args = parser.parse_args(argv)
+    if args.background < 0:
+        parser.error("--background takes a number of articles, 0 or more")
 
     queries = load_queries()
     if args.engine == "both":
         engines = {name: run_child(name, args) for name in ("sqlite", "postgres")}
     else:
-        engines = {args.engine: run_engine(args.engine, args.postgres_url)}
+        engines = {args.engine: run_engine(args.engine, args.postgres_url, args.background)}
     command = "python " + shlex.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
-    results = {"command": command, "queries": len(queries), "engines": engines, "bm25": evaluate_bm25(queries)}
+    results = {
+        "command": command,
+        "queries": len(queries),
+        "background": args.background,
+        "engines": engines,
+        "bm25": evaluate_bm25(queries, args.background),
+    }
     if args.json:
         json.dump(results, sys.stdout, indent=2)
         print()
         return
-    print(f"$ {command}\n\n{len(queries)} queries, top {DEPTH} results each.\n")
+    print(f"$ {command}\n\n{len(queries)} queries, top {DEPTH} results each{background_note(args.background)}.\n")
     print(table(results))
     if args.failures:
         print_failures(results)

@@ -283,15 +283,32 @@ def _rendered_batches(seed: int, size: int, jobs: int):
             yield result.get()
 
 
-def load_corpus(size: int, seed: int, jobs: int) -> int:
-    from django.db import transaction
+def corpus_categories() -> list:
+    """
+    The Category of each corpus_gen category, in CATEGORIES order, created when missing.
+    One that already exists under the same name or slug is used as it is: both are
+    unique, and the relevance benchmark loads synthetic articles next to its own
+    corpus, whose import has created categories of the same names.
+    """
+    from django.db.models import Q
 
-    from articles.models import Article, Category, Section
+    from articles.models import Category
     from benchmarks.corpus_gen import CATEGORIES
 
-    categories = Category.objects.bulk_create(
-        [Category(name=name, slug=slug, position=i) for i, (name, slug, _) in enumerate(CATEGORIES)]
-    )
+    return [
+        Category.objects.filter(Q(name=name) | Q(slug=slug)).first()
+        or Category.objects.create(name=name, slug=slug, position=i)
+        for i, (name, slug, _) in enumerate(CATEGORIES)
+    ]
+
+
+def load_corpus(size: int, seed: int, jobs: int) -> int:
+    """Bulk-load `size` synthetic articles and their sections, unindexed; returns the section count."""
+    from django.db import transaction
+
+    from articles.models import Article, Section
+
+    categories = corpus_categories()
     loaded = sections_total = 0
     started = time.perf_counter()
     for batch in _rendered_batches(seed, size, jobs):
