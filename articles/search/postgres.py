@@ -9,15 +9,19 @@ engine._rank()): it stays small enough to be stored inline, so ranking many
 rows on it never unpacks large vectors.
 """
 
+from django.core.cache import cache
 from django.db import connection
 
-from .query import ParsedQuery
+from .query import ParsedQuery, word_count
 
 TABLE = "articles_search_pg"
 LEXEMES = "articles_search_lexeme"
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
 RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
+# BM25's length normalisation, for head scores (see rank_articles()).
+K1, B = 1.2, 0.75
+AVERAGE_SIZE_CACHE_KEY = "search:postgres:average-size"
 
 CREATE_SQL = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -66,14 +70,14 @@ def add(rows, *, rebuilding: bool = False) -> None:
     """
     fields = ("title", "heading", "tags", "summary", "body")
     params = [
-        {"key": key, "article_id": article, "category_id": category}
+        {"key": key, "article_id": article, "category_id": category, "size": word_count(texts[-1])}
         | dict(zip(fields, map(_indexable, texts), strict=True))
         for key, article, category, *texts in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (section_id, article_id, category_id, vector, head)"
-            f" VALUES (%(key)s, %(article_id)s, %(category_id)s, {_VECTOR}, {_HEAD})",
+            f"INSERT INTO {TABLE} (section_id, article_id, category_id, size, vector, head)"
+            f" VALUES (%(key)s, %(article_id)s, %(category_id)s, %(size)s, {_VECTOR}, {_HEAD})",
             params,
         )
         if not rebuilding:
@@ -153,6 +157,14 @@ def _select(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _average_size() -> float:
+    average = cache.get(AVERAGE_SIZE_CACHE_KEY)
+    if average is None:
+        average = float(_select(f"SELECT avg(size) FROM {TABLE} WHERE section_id < 0", [])[0][0] or 1.0)
+        cache.set(AVERAGE_SIZE_CACHE_KEY, average, 300)
+    return average
+
+
 def at_least_two(terms) -> str:
     """Rows matching at least two of the terms: (a & b) | (a & c) | ..."""
     groups = [term_tsquery(t) for t in terms]
@@ -174,6 +186,10 @@ def rank_articles(
     selective = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if not b]
     wide = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if b]
     head_rank, head_params = _rank_sql([t for t, _ in wide], [w for _, w in wide], "head")
+    # The head alone cannot tell a short article about a subject from a long one that
+    # mentions it in a heading: weigh head scores by article length, as BM25 would.
+    head_rank = f"({head_rank}) * {K1 + 1} / (1 + {K1} * (1 - {B} + {B} * f.size / %s))"
+    head_params = [*head_params, _average_size()]
     in_category, category_params = ("AND f.category_id = %s", [category_id]) if category_id is not None else ("", [])
     scores: dict[int, float] = {}
     if selective:

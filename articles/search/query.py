@@ -39,6 +39,11 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFKC", text or "").lower())
 
 
+def word_count(text: str) -> int:
+    """Words in an indexed text, near enough for length normalisation (and cheap)."""
+    return text.count(" ") + 1
+
+
 def normalize(text: str) -> str:
     """A query as the engines see it: NFKC, lower case, no control characters, bounded length."""
     text = unicodedata.normalize("NFKC", text or "")

@@ -20,9 +20,10 @@ to a few articles or a category says so inside the MATCH expression.
 import re
 from os.path import commonprefix
 
+from django.core.cache import cache
 from django.db import connection
 
-from .query import ParsedQuery, tokenize
+from .query import ParsedQuery, tokenize, word_count
 
 TABLE = "articles_search_fts"
 HEAD_TABLE = "articles_search_head"
@@ -35,6 +36,9 @@ _HEAD_WEIGHTS = ", ".join(str(w) for w in (*TEXT_WEIGHTS[:4], 0.0))
 # BM25 parameters, as FTS5's bm25() uses them.
 K1, B = 1.2, 0.75
 MARKER = "\ue000"
+# Broad-term candidates read from the head table per article wanted, to weigh by article length.
+HEAD_CANDIDATES = 3
+AVERAGE_SIZE_CACHE_KEY = "search:sqlite:average-size"
 # highlight() marks matched phrases with these.
 _OPEN, _CLOSE = "\x01", "\x02"
 
@@ -103,13 +107,15 @@ def add(rows, *, rebuilding: bool = False) -> None:
             [(key, article_id, *texts, _doc(article_id, category)) for key, article_id, category, *texts in rows],
         )
         cursor.executemany(
-            f"INSERT INTO {HEAD_TABLE}(rowid, title, heading, tags, summary, doc) VALUES (%s, %s, %s, %s, %s, %s)",
+            f"INSERT INTO {HEAD_TABLE}(rowid, title, heading, tags, summary, doc, size)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [
-                (article_id, title, heading, tags, summary, _doc(article_id, category_id))
-                for key, article_id, category_id, title, heading, tags, summary, _ in rows
+                (article_id, title, heading, tags, summary, _doc(article_id, category_id), word_count(body))
+                for key, article_id, category_id, title, heading, tags, summary, body in rows
                 if key < 0
             ],
         )
+
 
 
 def remove(article_id: int) -> None:
@@ -173,8 +179,8 @@ def rank_articles(
     those terms, plus what the broad terms score in their head rows. Articles
     with only broad terms are ranked in the head table alone, in tiers that
     stop once the page is full: two of the terms in the head, then any in the
-    title or tags, then any in the head (each of the wider tiers can hold most
-    of a large site's articles).
+    title, then any in the head (each of the wider tiers can hold most of a
+    large site's articles).
     """
     selective = [t for t, b in zip(parsed.terms, broad, strict=True) if not b]
     wide = [t for t, b in zip(parsed.terms, broad, strict=True) if b]
@@ -188,26 +194,51 @@ def rank_articles(
         )
         scores = {int(a): -float(r) for a, r in rows}
         if wide and scores:
-            for article_id, rank in _select(
+            head = _select(
                 f"SELECT rowid, bm25({HEAD_TABLE}, {_HEAD_WEIGHTS}) FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH %s",
                 [f"({match_expression(wide)}) AND {_only(article_token(a) for a in scores)}"],
-            ):
-                scores[int(article_id)] -= float(rank)
+            )
+            for article_id, score in _by_article_length(head).items():
+                scores[article_id] += score
     if wide:
         # From the narrowest to the widest, until the page is full.
         tiers = [at_least_two(wide)] if len(wide) >= 2 else []
         tiers += [f"title : ({match_expression(wide)})", match_expression(wide)]
         for expression in tiers:
-            for article_id, rank in _select(
+            head = _select(
                 f"SELECT rowid, bm25({HEAD_TABLE}, {_HEAD_WEIGHTS}) AS rank FROM {HEAD_TABLE}"
                 f" WHERE {HEAD_TABLE} MATCH %s ORDER BY rank LIMIT %s",
-                [f"({expression}){in_category}", limit],
-            ):
-                scores.setdefault(int(article_id), -float(rank))
+                [f"({expression}){in_category}", HEAD_CANDIDATES * limit],
+            )
+            for article_id, score in _by_article_length(head).items():
+                scores.setdefault(article_id, score)
             if len(scores) >= needed:
                 break
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     return ranked[:limit]
+
+
+def _by_article_length(rows) -> dict[int, float]:
+    """
+    Head scores weighed by the length of the whole article, as BM25 weighs a
+    whole-article match: the head table alone cannot tell a short article
+    about a subject from a long one that mentions it in a heading.
+    """
+    if not rows:
+        return {}
+    ids = [int(article_id) for article_id, _ in rows]
+    sizes = dict(_select(f"SELECT rowid, size FROM {HEAD_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids))
+    average = _average_size()
+    weights = {a: (K1 + 1) / (1 + K1 * (1 - B + B * sizes.get(a, average) / average)) for a in ids}
+    return {a: -float(rank) * weights[a] for a, (_, rank) in zip(ids, rows, strict=True)}
+
+
+def _average_size() -> float:
+    average = cache.get(AVERAGE_SIZE_CACHE_KEY)
+    if average is None:
+        average = _select(f"SELECT avg(size) FROM {HEAD_TABLE}", [])[0][0] or 1.0
+        cache.set(AVERAGE_SIZE_CACHE_KEY, average, 300)
+    return average
 
 
 def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
@@ -250,7 +281,7 @@ def _term_hits(texts, matcher) -> tuple[dict[int, float], int]:
     for text, weight in zip(texts, TEXT_WEIGHTS, strict=True):
         if not text:
             continue
-        length += len(tokenize(text))
+        length += word_count(text)
         for span in _MARKED.findall(text):
             for term, share in matcher.match(tokenize(span)):
                 hits[term] = hits.get(term, 0.0) + weight * share
