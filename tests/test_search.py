@@ -329,3 +329,10 @@ def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article
     assert [a for a, _ in _backend().rank_articles(parsed, needed=1, **options)] == [basics.pk]
     found = [a for a, _ in _backend().rank_articles(parsed, needed=2, **options)]
     assert set(found) == {basics.pk, corpus["login"].pk}
+
+
+def test_forms_of_one_word_make_one_term():
+    from articles.search.engine import parse
+
+    assert [t.alternatives for t in parse("lists list invalid").terms] == [(("lists",),), (("invalid",),)]
+    assert [t.alternatives for t in parse("resetting reset").terms] == [(("resetting",),)]

@@ -61,6 +61,10 @@ class Term:
     def words(self) -> set[str]:
         return {word for phrase in self.alternatives for word in phrase}
 
+    @property
+    def stems(self) -> frozenset:
+        return frozenset(tuple(_stem(word) for word in phrase) for phrase in self.alternatives)
+
 
 @dataclass(frozen=True)
 class ParsedQuery:
@@ -147,7 +151,11 @@ def parse_query(text: str, *, synonyms: SynonymTable, correct=None) -> ParsedQue
             terms.append(Term(((item,),)))
         i += 1
     # A query made only of stop words ("how do i") finds nothing, on every engine.
-    terms = list(dict.fromkeys(terms))[:MAX_TERMS]
+    # Forms of one word ("list lists") are one term: the engines match every form anyway.
+    unique: dict = {}
+    for term in terms:
+        unique.setdefault(term.stems, term)
+    terms = list(unique.values())[:MAX_TERMS]
     shown = {tuple(_TOKEN.findall(chunk)): chunk for chunk in _CHUNK.findall(normalized)}
     corrected = " ".join(i if isinstance(i, str) else shown.get(i, " ".join(i)) for i in fixed) if corrections else ""
     return ParsedQuery(text=normalized, terms=tuple(terms), corrected=corrected)
