@@ -3,9 +3,10 @@ Search index additions for large sites.
 
 SQLite: every index row names its article and category with marker tokens in
 its `doc` column, and a small table holds each article's title, headings, tags
-and summary, and its length. PostgreSQL: index rows carry their category and length, their titles'
-lexemes get an index of their own, and a table counts the published articles
-holding each lexeme.
+and summary, and its length. PostgreSQL: each article's head vector (title, headings, tags, summary) moves
+to a compact table of its own, with its category, its length and an index on
+its title's lexemes, and a table counts the published articles holding each
+lexeme.
 
 The SQL is written out here rather than taken from the engine modules, so this
 migration keeps doing what it did when it was written.
@@ -30,28 +31,40 @@ SQLITE_BACKWARD = [
     "UPDATE articles_search_fts SET doc = 'doc' || article_id",
 ]
 POSTGRES_FORWARD = [
-    "ALTER TABLE articles_search_pg ADD COLUMN IF NOT EXISTS category_id bigint",
-    "ALTER TABLE articles_search_pg ADD COLUMN IF NOT EXISTS size integer NOT NULL DEFAULT 1",
-    """UPDATE articles_search_pg f SET category_id = a.category_id FROM articles_article a
-        WHERE a.id = f.article_id""",
-    # Whole-article rows: the words of the article's sections (index rows count the same way).
-    """UPDATE articles_search_pg f SET size = s.words FROM (
+    """CREATE TABLE IF NOT EXISTS articles_search_pg_heads (
+        article_id bigint PRIMARY KEY,
+        category_id bigint NOT NULL,
+        size integer NOT NULL,
+        head tsvector NOT NULL)""",
+    # The length counts the words of the article's sections, as index rows do.
+    """INSERT INTO articles_search_pg_heads (article_id, category_id, size, head)
+        SELECT f.article_id, a.category_id, coalesce(s.words, 1), f.head
+        FROM articles_search_pg f
+        JOIN articles_article a ON a.id = f.article_id
+        LEFT JOIN (
             SELECT article_id, sum(array_length(string_to_array(title || ' ' || text, ' '), 1)) AS words
-            FROM articles_section GROUP BY article_id) s
-        WHERE f.section_id < 0 AND f.article_id = s.article_id""",
-    """CREATE INDEX IF NOT EXISTS articles_search_pg_title ON articles_search_pg
-        USING gin (ts_filter(head, '{a}')) WHERE section_id < 0""",
+            FROM articles_section GROUP BY article_id) s ON s.article_id = f.article_id
+        WHERE f.section_id < 0
+        ON CONFLICT (article_id) DO NOTHING""",
+    "CREATE INDEX IF NOT EXISTS articles_search_pg_heads_head ON articles_search_pg_heads USING gin (head)",
+    """CREATE INDEX IF NOT EXISTS articles_search_pg_heads_title ON articles_search_pg_heads
+        USING gin (ts_filter(head, '{a}'))""",
+    "DROP INDEX IF EXISTS articles_search_pg_head",
+    "ALTER TABLE articles_search_pg DROP COLUMN IF EXISTS head",
     """CREATE TABLE IF NOT EXISTS articles_search_lexeme (
         lexeme text PRIMARY KEY,
         document_count integer NOT NULL)""",
     """INSERT INTO articles_search_lexeme (lexeme, document_count)
-        SELECT word, ndoc FROM ts_stat('SELECT vector FROM articles_search_pg WHERE section_id < 0')""",
+        SELECT word, ndoc FROM ts_stat('SELECT vector FROM articles_search_pg WHERE section_id < 0')
+        ON CONFLICT (lexeme) DO NOTHING""",
 ]
 POSTGRES_BACKWARD = [
     "DROP TABLE IF EXISTS articles_search_lexeme",
-    "DROP INDEX IF EXISTS articles_search_pg_title",
-    "ALTER TABLE articles_search_pg DROP COLUMN IF EXISTS category_id",
-    "ALTER TABLE articles_search_pg DROP COLUMN IF EXISTS size",
+    "ALTER TABLE articles_search_pg ADD COLUMN IF NOT EXISTS head tsvector NOT NULL DEFAULT ''",
+    """UPDATE articles_search_pg f SET head = h.head FROM articles_search_pg_heads h
+        WHERE f.section_id < 0 AND h.article_id = f.article_id""",
+    "CREATE INDEX IF NOT EXISTS articles_search_pg_head ON articles_search_pg USING gin (head) WHERE section_id < 0",
+    "DROP TABLE IF EXISTS articles_search_pg_heads",
 ]
 
 

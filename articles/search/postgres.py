@@ -3,10 +3,11 @@ PostgreSQL engine: weighted tsvectors with GIN indexes, one row per published
 article as a whole (negative key) and per section, and pg_trgm over the
 vocabulary for spelling candidates.
 
-Weights: A title, B heading and tags, C summary, D body. Each row also keeps a
+Weights: A title, B heading and tags, C summary, D body. A second, compact
+table holds one row per published article with its category, length and a
 small `head` vector without the body, where broad terms are looked for (see
-engine._rank()): it stays small enough to be stored inline, so ranking many
-rows on it never unpacks large vectors.
+engine._rank()): ranking many articles there reads a few megabytes, not the
+large vectors. A third counts the articles holding each lexeme.
 """
 
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.db import connection
 from .query import ParsedQuery, word_count
 
 TABLE = "articles_search_pg"
+HEADS = "articles_search_pg_heads"
 LEXEMES = "articles_search_lexeme"
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
@@ -36,7 +38,7 @@ CREATE_SQL = [
 ]
 DROP_SQL = [f"DROP TABLE IF EXISTS {TABLE}", "DROP INDEX IF EXISTS articles_searchword_trgm"]
 # The title's lexemes (weight A) of a head vector; an expression index covers it.
-TITLE_VECTOR = "ts_filter(f.head, '{a}')"
+TITLE_VECTOR = "ts_filter(h.head, '{a}')"
 _HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
     || setweight(to_tsvector('{CONFIG}', %(tags)s), 'B') || setweight(to_tsvector('{CONFIG}', %(summary)s), 'C'))"""
 _VECTOR = f"""({_HEAD} || setweight(to_tsvector('{CONFIG}', %(body)s), 'D'))"""
@@ -76,9 +78,13 @@ def add(rows, *, rebuilding: bool = False) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (section_id, article_id, category_id, size, vector, head)"
-            f" VALUES (%(key)s, %(article_id)s, %(category_id)s, %(size)s, {_VECTOR}, {_HEAD})",
+            f"INSERT INTO {TABLE} (section_id, article_id, vector) VALUES (%(key)s, %(article_id)s, {_VECTOR})",
             params,
+        )
+        cursor.executemany(
+            f"INSERT INTO {HEADS} (article_id, category_id, size, head)"
+            f" VALUES (%(article_id)s, %(category_id)s, %(size)s, {_HEAD})",
+            [row for row in params if row["key"] < 0],
         )
         if not rebuilding:
             cursor.execute(
@@ -102,11 +108,12 @@ def remove(article_id: int) -> None:
         if unused:
             cursor.execute(f"DELETE FROM {LEXEMES} WHERE lexeme = ANY(%s)", [unused])
         cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = %s", [article_id])
+        cursor.execute(f"DELETE FROM {HEADS} WHERE article_id = %s", [article_id])
 
 
 def clear() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {TABLE}, {LEXEMES}")
+        cursor.execute(f"TRUNCATE {TABLE}, {HEADS}, {LEXEMES}")
 
 
 def recount_documents() -> None:
@@ -137,7 +144,7 @@ def document_counts(words, *, cap: int) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def _rank_sql(terms, idf, column: str) -> tuple[str, list]:
+def _rank_sql(terms, idf, vector: str) -> tuple[str, list]:
     """
     A BM25-like score: each term ranked on its own by ts_rank and weighted by
     its inverse document frequency. ts_rank alone has no notion of how rare a
@@ -146,7 +153,7 @@ def _rank_sql(terms, idf, column: str) -> tuple[str, list]:
     """
     parts, params = [], []
     for term, weight in zip(terms, idf, strict=True):
-        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', f.{column}, to_tsquery('{CONFIG}', %s), 0)")
+        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', {vector}, to_tsquery('{CONFIG}', %s), 0)")
         params += [weight, term_tsquery(term)]
     return " + ".join(parts) or "0", params
 
@@ -160,7 +167,7 @@ def _select(sql: str, params) -> list[tuple]:
 def _average_size() -> float:
     average = cache.get(AVERAGE_SIZE_CACHE_KEY)
     if average is None:
-        average = float(_select(f"SELECT avg(size) FROM {TABLE} WHERE section_id < 0", [])[0][0] or 1.0)
+        average = float(_select(f"SELECT avg(size) FROM {HEADS}", [])[0][0] or 1.0)
         cache.set(AVERAGE_SIZE_CACHE_KEY, average, 300)
     return average
 
@@ -175,27 +182,28 @@ def rank_articles(
     parsed: ParsedQuery, *, broad, idf, category_id: int | None, limit: int, needed: int
 ) -> list[tuple[int, float]]:
     """
-    (article_id, score) from the whole-article rows (section_id < 0), best first.
+    (article_id, score), best first.
 
-    Rows with a selective term anywhere are ranked on the full vector (plus the
-    broad terms on the head). Rows with only broad terms are ranked on the
-    small head vector alone, in tiers that stop once the page is full: two of
+    Articles with a selective term anywhere are ranked on their whole-article
+    vector (plus the broad terms on their head). Articles with only broad terms
+    are ranked on their head alone, in tiers that stop once the page is full: two of
     the terms in the head, then any in the title, then any in the head (each
     of the wider tiers can hold most of a large site's articles).
     """
     selective = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if not b]
     wide = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if b]
-    head_rank, head_params = _rank_sql([t for t, _ in wide], [w for _, w in wide], "head")
+    head_rank, head_params = _rank_sql([t for t, _ in wide], [w for _, w in wide], "h.head")
     # The head alone cannot tell a short article about a subject from a long one that
     # mentions it in a heading: weigh head scores by article length, as BM25 would.
-    head_rank = f"({head_rank}) * {K1 + 1} / (1 + {K1} * (1 - {B} + {B} * f.size / %s))"
+    head_rank = f"({head_rank}) * {K1 + 1} / (1 + {K1} * (1 - {B} + {B} * h.size / %s))"
     head_params = [*head_params, _average_size()]
-    in_category, category_params = ("AND f.category_id = %s", [category_id]) if category_id is not None else ("", [])
+    in_category, category_params = ("AND h.category_id = %s", [category_id]) if category_id is not None else ("", [])
     scores: dict[int, float] = {}
     if selective:
-        rank, rank_params = _rank_sql([t for t, _ in selective], [w for _, w in selective], "vector")
+        rank, rank_params = _rank_sql([t for t, _ in selective], [w for _, w in selective], "f.vector")
         for article_id, score in _select(
-            f"""SELECT f.article_id, {rank} + {head_rank} AS rank FROM {TABLE} f
+            f"""SELECT f.article_id, {rank} + {head_rank} AS rank
+            FROM {TABLE} f JOIN {HEADS} h ON h.article_id = f.article_id
             WHERE f.section_id < 0 AND f.vector @@ to_tsquery('{CONFIG}', %s) {in_category}
             ORDER BY rank DESC, f.article_id LIMIT %s""",
             [*rank_params, *head_params, tsquery_text([t for t, _ in selective]), *category_params, limit],
@@ -204,13 +212,13 @@ def rank_articles(
     if wide:
         # From the narrowest to the widest, until the page is full.
         terms = [t for t, _ in wide]
-        tiers = [("f.head", at_least_two(terms))] if len(terms) >= 2 else []
-        tiers += [(TITLE_VECTOR, tsquery_text(terms)), ("f.head", tsquery_text(terms))]
+        tiers = [("h.head", at_least_two(terms))] if len(terms) >= 2 else []
+        tiers += [(TITLE_VECTOR, tsquery_text(terms)), ("h.head", tsquery_text(terms))]
         for vector, query in tiers:
             for article_id, score in _select(
-                f"""SELECT f.article_id, {head_rank} AS rank FROM {TABLE} f
-                WHERE f.section_id < 0 AND {vector} @@ to_tsquery('{CONFIG}', %s) {in_category}
-                ORDER BY rank DESC, f.article_id LIMIT %s""",
+                f"""SELECT h.article_id, {head_rank} AS rank FROM {HEADS} h
+                WHERE {vector} @@ to_tsquery('{CONFIG}', %s) {in_category}
+                ORDER BY rank DESC, h.article_id LIMIT %s""",
                 [*head_params, query, *category_params, limit],
             ):
                 scores.setdefault(int(article_id), float(score))  # a selective match already counts the head
@@ -223,7 +231,7 @@ def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[t
     """(article_id, section_id, score) for the sections of these articles, best first."""
     if not article_ids:
         return []
-    rank, rank_params = _rank_sql(parsed.terms, idf, "vector")
+    rank, rank_params = _rank_sql(parsed.terms, idf, "f.vector")
     # Fetch these articles' rows by article_id first (MATERIALIZED keeps the
     # planner from starting with the full-text index, which for a common word
     # means every matching row of the site).

@@ -62,8 +62,8 @@ class Term:
         return {word for phrase in self.alternatives for word in phrase}
 
     @property
-    def stems(self) -> frozenset:
-        return frozenset(tuple(_stem(word) for word in phrase) for phrase in self.alternatives)
+    def stems(self) -> tuple:
+        return tuple(tuple(_stem(word) for word in phrase) for phrase in self.alternatives)
 
 
 @dataclass(frozen=True)
