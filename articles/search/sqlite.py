@@ -33,6 +33,9 @@ WORD_TRIGRAMS = "articles_searchword_trigram"
 TEXT_WEIGHTS = (5.0, 3.0, 3.0, 2.0, 1.0)
 _WEIGHTS = ", ".join(str(w) for w in (0.0, *TEXT_WEIGHTS, 0.0))  # article_id is unindexed
 _HEAD_WEIGHTS = ", ".join(str(w) for w in (*TEXT_WEIGHTS[:4], 0.0))
+# Section rows are told apart by their heading and body (the other columns repeat the
+# article's, which its own score counts): column number -> weight.
+SECTION_COLUMNS = {2: TEXT_WEIGHTS[1], 5: TEXT_WEIGHTS[4]}
 # BM25 parameters, as FTS5's bm25() uses them.
 K1, B = 1.2, 0.75
 MARKER = "\ue000"
@@ -252,7 +255,7 @@ def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[t
     """
     if not article_ids:
         return []
-    columns = ", ".join(f"highlight({TABLE}, {c}, char(1), char(2))" for c in range(1, 6))
+    columns = ", ".join(f"highlight({TABLE}, {c}, char(1), char(2))" for c in SECTION_COLUMNS)
     rows = _select(
         f"SELECT article_id, rowid, {columns} FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid > 0",
         [f"({match_expression(parsed.terms)}) AND {_only(article_token(a) for a in article_ids)}"],
@@ -278,12 +281,12 @@ def _term_hits(texts, matcher) -> tuple[dict[int, float], int]:
     """({term index: weighted hits}, row length in words) from highlighted columns."""
     hits: dict[int, float] = {}
     length = 0
-    for text, weight in zip(texts, TEXT_WEIGHTS, strict=True):
+    for text, weight in zip(texts, SECTION_COLUMNS.values(), strict=True):
         if not text:
             continue
         length += word_count(text)
         for span in _MARKED.findall(text):
-            for term, share in matcher.match(tokenize(span)):
+            for term, share in matcher.match(span):
                 hits[term] = hits.get(term, 0.0) + weight * share
     return hits, length
 
@@ -299,14 +302,19 @@ class _TermMatcher:
             for word in phrase
         ]
         self.cache: dict[str, tuple[int, float] | None] = {}
+        self.spans: dict[str, list[tuple[int, float]]] = {}
 
-    def match(self, tokens):
-        for token in tokens:
-            if token not in self.cache:
-                self.cache[token] = self._best(token)
-            found = self.cache[token]
-            if found:
-                yield found
+    def match(self, span: str) -> list[tuple[int, float]]:
+        """(term index, share of the term's phrase) for each word of the span that belongs to a term."""
+        found = self.spans.get(span)
+        if found is None:
+            found = self.spans[span] = [hit for hit in map(self._cached, tokenize(span)) if hit]
+        return found
+
+    def _cached(self, token):
+        if token not in self.cache:
+            self.cache[token] = self._best(token)
+        return self.cache[token]
 
     def _best(self, token):
         best, best_shared = None, 0
