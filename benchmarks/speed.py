@@ -150,7 +150,7 @@ def format_table(engine: str, rows: list[dict]) -> str:
         extra = f"N={r['size']:,}: {r['sections']:,} sections, {r['vocabulary']:,} vocabulary words, "
         extra += f"{r['queries']} timed queries ({r['typo_queries']} typo), load {r['load_s']:.0f} s"
         if r.get("wal_peak_mb") is not None:
-            extra += f", WAL after build {r['wal_peak_mb']:,.0f} MB before checkpoint"
+            extra += f", write-ahead log left by the build {r['wal_peak_mb']:,.0f} MB"
         if r.get("errors"):
             extra += f", {r['errors']} queries raised"
         notes.append(f"- {extra}")
