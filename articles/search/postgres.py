@@ -87,6 +87,7 @@ def add(rows, *, rebuilding: bool = False) -> None:
             [row for row in params if row["key"] < 0],
         )
         if not rebuilding:
+            _lock_lexemes(cursor)
             cursor.execute(
                 f"""INSERT INTO {LEXEMES} AS l (lexeme, document_count)
                     SELECT lexeme, count(*) FROM {TABLE}, unnest(tsvector_to_array(vector)) AS lexeme
@@ -96,8 +97,18 @@ def add(rows, *, rebuilding: bool = False) -> None:
             )
 
 
+def _lock_lexemes(cursor) -> None:
+    """
+    One writer at a time adjusts the lexeme counts, until its transaction ends:
+    two saves touching many of the same lexemes in different orders would
+    otherwise deadlock.
+    """
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LEXEMES])
+
+
 def remove(article_id: int) -> None:
     with connection.cursor() as cursor:
+        _lock_lexemes(cursor)
         cursor.execute(
             f"""UPDATE {LEXEMES} l SET document_count = l.document_count - 1
                 FROM (SELECT unnest(tsvector_to_array(vector)) AS lexeme FROM {TABLE} WHERE section_id = %s) gone
