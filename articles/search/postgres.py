@@ -176,11 +176,9 @@ def _select(sql: str, params) -> list[tuple]:
 
 
 def _average_size() -> float:
-    average = cache.get(AVERAGE_SIZE_CACHE_KEY)
-    if average is None:
-        average = float(_select(f"SELECT avg(size) FROM {HEADS}", [])[0][0] or 1.0)
-        cache.set(AVERAGE_SIZE_CACHE_KEY, average, 300)
-    return average
+    return cache.get_or_set(
+        AVERAGE_SIZE_CACHE_KEY, lambda: float(_select(f"SELECT avg(size) FROM {HEADS}", [])[0][0] or 1.0), 300
+    )
 
 
 def at_least_two(terms) -> str:

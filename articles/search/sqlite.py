@@ -120,7 +120,6 @@ def add(rows, *, rebuilding: bool = False) -> None:
         )
 
 
-
 def remove(article_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -153,17 +152,15 @@ def document_counts(words, *, cap: int) -> dict[str, int]:
     """
     How many published articles hold each word or another form of it, counted
     up to `cap`: the whole-article rows come first in rowid order, so counting
-    stops after `cap` of them.
+    stops after `cap` of them. One statement for all the words.
     """
-    counts = {}
-    with connection.cursor() as cursor:
-        for word in words:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s)",
-                [_quote((word,)), cap],
-            )
-            counts[word] = cursor.fetchone()[0]
-    return counts
+    words = list(words)
+    if not words:
+        return {}
+    count = f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s))"
+    params = [value for word in words for value in (_quote((word,)), cap)]
+    [row] = _select(f"SELECT {', '.join([count] * len(words))}", params)
+    return dict(zip(words, row, strict=True))
 
 
 def _select(sql: str, params) -> list[tuple]:
@@ -237,11 +234,9 @@ def _by_article_length(rows) -> dict[int, float]:
 
 
 def _average_size() -> float:
-    average = cache.get(AVERAGE_SIZE_CACHE_KEY)
-    if average is None:
-        average = _select(f"SELECT avg(size) FROM {HEAD_TABLE}", [])[0][0] or 1.0
-        cache.set(AVERAGE_SIZE_CACHE_KEY, average, 300)
-    return average
+    return cache.get_or_set(
+        AVERAGE_SIZE_CACHE_KEY, lambda: _select(f"SELECT avg(size) FROM {HEAD_TABLE}", [])[0][0] or 1.0, 300
+    )
 
 
 def rank_sections(parsed: ParsedQuery, *, idf, article_ids: list[int]) -> list[tuple[int, int, float]]:
