@@ -148,7 +148,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = 10
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "help@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KB_SUPPORT_EMAIL = os.environ.get("KB_SUPPORT_EMAIL", "support@localhost")
@@ -169,6 +169,21 @@ if env_flag("DJANGO_HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Rate limits --------------------------------------------------------------
+# Per client, counted in the cache (articles/ratelimit.py). Rates are COUNT/PERIOD
+# with s, m, h or d (e.g. 10/h, 5/10m). KB_RATE_LIMITS=0 turns every limit off,
+# for load tests and trusted networks. KB_TRUSTED_PROXIES is how many proxies in
+# front of the app append to X-Forwarded-For (0: use the connection's address).
+
+KB_RATE_LIMITS = env_flag("KB_RATE_LIMITS", default=True)
+KB_TRUSTED_PROXIES = int(os.environ.get("KB_TRUSTED_PROXIES", "0"))
+KB_RATE_LIMIT_RATES = {
+    "contact_ip": os.environ.get("KB_RATE_CONTACT_IP", "10/h"),
+    "contact_email": os.environ.get("KB_RATE_CONTACT_EMAIL", "5/h"),
+    "feedback_ip": os.environ.get("KB_RATE_FEEDBACK_IP", "60/h"),
+    "search_ip": os.environ.get("KB_RATE_SEARCH_IP", "120/m"),
+}
 
 # --- Markdown editor ----------------------------------------------------------
 # The admin's live preview uses the very function that renders public pages.
