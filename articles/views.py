@@ -15,13 +15,14 @@ from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .markdown import render_markdown
 from .models import Article, Category
-from .search import article_search
+from .page_cache import cached_article_search, cached_public_page
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
 
 RESULTS_PER_PAGE = 10
 
 
+@cached_public_page
 def home(request):
     """The home page: search box, categories with article counts, promoted articles."""
     return render(
@@ -35,6 +36,7 @@ def home(request):
     )
 
 
+@cached_public_page
 def category_detail(request, slug):
     """One category and its published articles, in order."""
     category = get_object_or_404(Category, slug=slug)
@@ -49,6 +51,7 @@ def category_detail(request, slug):
     )
 
 
+@cached_public_page
 def article_detail(request, slug):
     """
     One article with its table of contents, help links, related articles and
@@ -93,7 +96,7 @@ def search(request):
     categories = selectors.categories_with_counts()
     context = {"query": query, "category_slug": category_slug, "categories": categories}
     if query.strip():
-        page = article_search(
+        page = cached_article_search(
             query,
             category=category_slug or None,
             limit=RESULTS_PER_PAGE,
@@ -146,7 +149,7 @@ def api_search(request):
     category = request.GET.get("category") or None
     if not query.strip():
         return JsonResponse({"query": query.strip(), "count": 0, "results": []})
-    page = article_search(query, category=category, limit=limit)
+    page = cached_article_search(query, category=category, limit=limit)
     results = [
         {
             "title": r.title,

@@ -5,7 +5,9 @@ With nothing set, the site runs locally on a SQLite file, a local-memory cache
 and console email. Every variable below is documented in README.md.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -110,6 +112,22 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Page cache ---------------------------------------------------------------
+# Home, category and article pages, and repeated searches, are served from the
+# cache above until the content changes (articles/page_cache.py). KB_PAGE_CACHE=0
+# turns the page cache off; the two durations bound how long a copy is kept even
+# when nothing changes (for changes that come from the clock, not from a save).
+# With the local-memory cache, each server process keeps its own copies and a
+# change is announced to every process on the machine through a small file.
+
+KB_PAGE_CACHE = env_flag("KB_PAGE_CACHE", default=True)
+KB_PAGE_CACHE_SECONDS = int(os.environ.get("KB_PAGE_CACHE_SECONDS", "300"))
+KB_SEARCH_CACHE_SECONDS = int(os.environ.get("KB_SEARCH_CACHE_SECONDS", "60"))
+_site_id = hashlib.blake2b(f"{BASE_DIR}|{DATABASES['default'].get('NAME')}".encode(), digest_size=8).hexdigest()
+KB_CONTENT_VERSION_FILE = os.environ.get("KB_CONTENT_VERSION_FILE") or os.path.join(
+    tempfile.gettempdir(), f"kb-content-version-{_site_id}"
+)
 
 # --- Auth -------------------------------------------------------------------
 
