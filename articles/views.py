@@ -1,7 +1,6 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
+from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category
 from .page_cache import cached_article_search, cached_public_page
@@ -212,14 +212,14 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """
+    JSON for load balancers and monitors: 200 when the database and the cache
+    answer, 503 naming the parts that do not.
+    """
+    checks = health_checks()
+    failing = [part for part, result in checks.items() if result != "ok"]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 def page_not_found(request, exception):

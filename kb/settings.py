@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +104,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# DATABASE_REPLICA_URL: a read replica of the primary (PostgreSQL streaming
+# replication). Reads go there and writes to the primary: kb/db_router.py.
+KB_READ_REPLICA = ""
+if os.environ.get("DATABASE_REPLICA_URL"):
+    KB_READ_REPLICA = "replica"
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if _replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    # Tests read the test database through this alias too.
+    DATABASES[KB_READ_REPLICA] = {**_replica, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kb.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -211,10 +225,24 @@ MARKDOWNX_MEDIA_PATH = "markdownx/"
 
 # --- Logging ----------------------------------------------------------------
 
+# One line per request (method, path, status, duration) from kb/request_log.py,
+# on by default except in debug mode (runserver prints its own). KB_LOG_FORMAT=json
+# writes every log line as a JSON object.
+
+KB_REQUEST_LOG = env_flag("KB_REQUEST_LOG", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kb.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("KB_LOG_FORMAT", "").lower() == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
