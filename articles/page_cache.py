@@ -47,6 +47,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -162,6 +163,8 @@ class CachedPage:
     etag: str
     last_modified: float
     has_csrf_token: bool
+    # For a search page: (normalised query, result count) of the search it logged.
+    search_log: tuple[str, int] | None = None
 
 
 def _page_cache_on() -> bool:
@@ -214,8 +217,17 @@ def _cut_csrf_tokens(request: HttpRequest, content: bytes) -> bytes | None:
     return text.encode("utf-8")
 
 
-def _store(request: HttpRequest, response: HttpResponse, key: str, version: str) -> CachedPage | None:
-    content = _cut_csrf_tokens(request, response.content)
+def _store(
+    request: HttpRequest,
+    response: HttpResponse,
+    key: str,
+    version: str,
+    *,
+    content: bytes | None = None,
+    seconds: int | None = None,
+    search_log: tuple[str, int] | None = None,
+) -> CachedPage | None:
+    content = _cut_csrf_tokens(request, response.content if content is None else content)
     if content is None:
         return None
     page = CachedPage(
@@ -225,8 +237,9 @@ def _store(request: HttpRequest, response: HttpResponse, key: str, version: str)
         etag=f'"{_digest(content.decode("utf-8", "replace"))}"',
         last_modified=time.time(),
         has_csrf_token=CSRF_PLACEHOLDER.encode() in content,
+        search_log=search_log,
     )
-    cache.set(key, page, settings.KB_PAGE_CACHE_SECONDS)
+    cache.set(key, page, settings.KB_PAGE_CACHE_SECONDS if seconds is None else seconds)
     return page
 
 
@@ -300,6 +313,69 @@ def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
 
 
 # --------------------------------------------------------------------------- searches
+
+SEARCH_PARAMS = frozenset({"q", "category", "page"})
+SEARCH_LOG_PLACEHOLDER = "\x00kb-search-log\x00"
+
+
+def _search_open_prefix(log_id) -> str:
+    """The start of a result's address on the search page, which carries the search's log id."""
+    return reverse("articles:search_open", args=[0, "x"]).removesuffix("0/x/") + f"{log_id}/"
+
+
+def cached_search_page(*, log_search):
+    """
+    Serve a repeated search page (the same ?q=, ?category= and ?page=) from the cache
+    for `settings.KB_SEARCH_CACHE_SECONDS`, to requests that carry nothing personal.
+
+    Each search is still logged: the view sets `request.search_log` to the row it
+    created, the cached copy keeps a placeholder where the result links carry the
+    row's id, and a request served from the cache logs its search with
+    `log_search(query=..., result_count=...)` and gets the new row's id in its links.
+    Requests with other parameters are rendered for themselves, as the links built
+    from the query string would carry them.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            query = request.GET.get("q", "")
+            if (
+                not _page_cache_on()
+                or settings.KB_SEARCH_CACHE_SECONDS <= 0
+                or not _is_anonymous_request(request)
+                or not query.strip()
+                or not set(request.GET) <= SEARCH_PARAMS
+                or any(len(request.GET.getlist(name)) > 1 for name in request.GET)
+            ):
+                return view_func(request, *args, **kwargs)
+            key = _page_key(request, tuple(sorted(SEARCH_PARAMS)))
+            page, version = _get_with_version(key)
+            if page is not None and page.version == version:
+                response = _response_from(request, page)
+                if page.search_log is not None:
+                    log = log_search(query=page.search_log[0], result_count=page.search_log[1])
+                    placeholder = _search_open_prefix(SEARCH_LOG_PLACEHOLDER).encode()
+                    response.content = response.content.replace(placeholder, _search_open_prefix(log.pk).encode())
+                response["X-Cache"] = "hit"
+                return response
+            response = view_func(request, *args, **kwargs)
+            if not _is_storable(request, response):
+                return response
+            log = getattr(request, "search_log", None)
+            content = response.content
+            if log is not None:
+                old = _search_open_prefix(log.pk).encode()
+                content = content.replace(old, _search_open_prefix(SEARCH_LOG_PLACEHOLDER).encode())
+            search_log = (log.query, log.result_count) if log is not None else None
+            seconds = settings.KB_SEARCH_CACHE_SECONDS
+            if _store(request, response, key, version, content=content, seconds=seconds, search_log=search_log):
+                response["X-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 def cached_article_search(query: str, **params) -> SearchPage:

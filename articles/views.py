@@ -15,7 +15,7 @@ from .forms import ContactForm
 from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category
-from .page_cache import cached_article_search, cached_public_page
+from .page_cache import cached_article_search, cached_public_page, cached_search_page
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
 
@@ -88,6 +88,7 @@ def _positive_int(value, default):
     return number if number > 0 else default
 
 
+@cached_search_page(log_search=search_log_create)
 def search(request):
     """Search results for ?q= (with ?category= and ?page=), or a helpful page when empty."""
     query = request.GET.get("q", "")
@@ -105,6 +106,7 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        request.search_log = log  # the page cache logs each search served from it the same way
         context.update(
             {
                 "page": page,

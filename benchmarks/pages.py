@@ -186,6 +186,7 @@ class Server:
 
     def __init__(self, env: dict, port: int, workers: int, log_path: Path):
         self.base = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
         command = [
             sys.executable, "-m", "gunicorn", "-c", str(ROOT / "kb" / "gunicorn.conf.py"),
             "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
@@ -194,17 +195,21 @@ class Server:
         self.proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=self.log, stderr=self.log)
 
     def __enter__(self):
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see its log")
+                self.log.close()
+                tail = self.log_path.read_text(errors="replace")[-3000:]
+                raise SystemExit(f"gunicorn exited with {self.proc.returncode}:\n{tail}")
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer /healthz within 30 s")
+        self.__exit__()
+        tail = self.log_path.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"gunicorn did not answer /healthz within 90 s:\n{tail}")
 
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGTERM)
