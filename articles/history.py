@@ -60,7 +60,8 @@ def version_diff(old, new) -> list[FieldChange]:
     Fields that did not change are left out.
     """
     ids = {getattr(obj, "category_id", None) for obj in (old, new)} - {None}
-    categories = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    # Names are looked up only when the category changed.
+    categories = dict(Category.objects.filter(pk__in=ids).values_list("pk", "name")) if len(ids) > 1 else {}
     changes = []
     for name, label in COMPARED:
         if not hasattr(old, name) or not hasattr(new, name):

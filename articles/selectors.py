@@ -7,9 +7,9 @@ from .models import Article, Category, HelpLink, published_condition
 
 def categories_with_counts():
     """Categories that have published articles, in order, each with its `article_count`."""
-    return Category.objects.annotate(
-        article_count=Count("articles", filter=published_condition("articles__"))
-    ).filter(article_count__gt=0)
+    return Category.objects.annotate(article_count=Count("articles", filter=published_condition("articles__"))).filter(
+        article_count__gt=0
+    )
 
 
 def promoted_articles(limit: int = 6):
@@ -64,7 +64,9 @@ def article_successor(slug: str):
         if article.is_live:
             return article, False
         if article.status != Article.Status.ARCHIVED:
-            return None, False
+            # A draft's address is unknown to the public; an archived article's replacement that is
+            # not live yet leaves the address gone.
+            return None, bool(seen - {article.pk})
         if article.replaced_by_id is None:
             return None, True
         article = Article.objects.filter(pk=article.replaced_by_id).first()
