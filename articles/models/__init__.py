@@ -11,15 +11,20 @@ from .content import (
     HelpLink,
     HelpLinkQuerySet,
     Section,
+    can_preview_articles,
+    published_condition,
     validate_help_url,
 )
 from .requests import ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "ArticleDueForReview",
     "ArticleRedirect",
+    "ArticleRevision",
     "Category",
     "ContactRequest",
     "HelpLink",
@@ -28,5 +33,7 @@ __all__ = [
     "SearchWord",
     "Section",
     "SynonymGroup",
+    "can_preview_articles",
+    "published_condition",
     "validate_help_url",
 ]
