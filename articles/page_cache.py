@@ -30,6 +30,7 @@ Last-Modified, and a matching conditional request gets a 304.
 
 import hashlib
 import logging
+import math
 import os
 import re
 import secrets
@@ -39,15 +40,18 @@ from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -217,6 +221,19 @@ def _cut_csrf_tokens(request: HttpRequest, content: bytes) -> bytes | None:
     return text.encode("utf-8")
 
 
+def _seconds_to_keep(seconds: int) -> int:
+    """
+    `seconds`, but never past the next scheduled publication: nothing is saved
+    when its time comes, so a cached page must expire by itself then.
+    """
+    # Looked up by name: the models import this module.
+    article_model = apps.get_model("articles", "Article")
+    due = article_model.objects.scheduled().aggregate(due=Min("publish_at"))["due"]
+    if due is None:
+        return seconds
+    return max(1, min(seconds, math.ceil((due - timezone.now()).total_seconds())))
+
+
 def _store(
     request: HttpRequest,
     response: HttpResponse,
@@ -239,7 +256,7 @@ def _store(
         has_csrf_token=CSRF_PLACEHOLDER.encode() in content,
         search_log=search_log,
     )
-    cache.set(key, page, settings.KB_PAGE_CACHE_SECONDS if seconds is None else seconds)
+    cache.set(key, page, _seconds_to_keep(settings.KB_PAGE_CACHE_SECONDS if seconds is None else seconds))
     return page
 
 
@@ -392,5 +409,5 @@ def cached_article_search(query: str, **params) -> SearchPage:
     if entry is not None and entry[0] == version:
         return entry[1]
     result = article_search(query, **params)
-    cache.set(key, (version, result), seconds)
+    cache.set(key, (version, result), _seconds_to_keep(seconds))
     return result

@@ -446,3 +446,24 @@ def test_staff_search_pages_are_not_served_from_the_cache(client, article, edito
     client.get("/search/?q=password")
     client.force_login(editor)
     assert client.get("/search/?q=password").get("X-Cache") is None
+
+
+def test_a_scheduled_article_appears_on_cached_pages_when_it_is_due(client, article, make_article, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.now() + timedelta(seconds=90)
+    make_article("Coming soon", slug="coming-soon", publish_at=due)
+    timeouts = []
+    real_set = cache.set
+
+    def recording_set(key, value, timeout=None):
+        timeouts.append(timeout)
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.get("/categories/account-and-settings/")
+    assert "Coming soon" not in text(client.get("/categories/account-and-settings/"))
+    # The copy is kept only until the article is due, not for the usual five minutes.
+    assert timeouts and all(t <= 90 for t in timeouts)
