@@ -271,14 +271,24 @@ def _response_from(request: HttpRequest, page: CachedPage) -> HttpResponse:
     return response
 
 
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def _public_headers(response: HttpResponse, page: CachedPage, state: str) -> HttpResponse:
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.last_modified)
     response["X-Cache"] = state
     # Browsers keep the page but ask again each time (a 304 when it has not
-    # changed); the page also differs for visitors who sign in.
-    patch_cache_control(response, max_age=0, must_revalidate=True)
-    patch_vary_headers(response, ["Cookie"])
+    # changed); the page also differs for visitors who sign in. (Set directly
+    # when nothing is there yet: this runs on every cache hit.)
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+    else:
+        response["Cache-Control"] = "max-age=0, must-revalidate"
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ["Cookie"])
+    else:
+        response["Vary"] = "Cookie"
     return response
 
 
@@ -286,7 +296,8 @@ def _answer(request: HttpRequest, page: CachedPage, state: str, full_response) -
     """A 304 (or 412) when the request's conditions say so, else the full page; both with the page's headers."""
     # A browser that no longer sends the CSRF cookie holds a copy whose token is
     # no use to it: give it the page again.
-    if not (page.has_csrf_token and settings.CSRF_COOKIE_NAME not in request.COOKIES):
+    conditional_request = any(header in request.META for header in CONDITIONAL_HEADERS)
+    if conditional_request and not (page.has_csrf_token and settings.CSRF_COOKIE_NAME not in request.COOKIES):
         conditional = get_conditional_response(request, etag=page.etag, last_modified=int(page.last_modified))
         if conditional is not None:
             return _public_headers(conditional, page, state)
