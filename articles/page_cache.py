@@ -304,18 +304,22 @@ def _answer(request: HttpRequest, page: CachedPage, state: str, full_response) -
     return _public_headers(full_response(), page, state)
 
 
-def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
+def cached_public_page(view=None, *, params: tuple[str, ...] = (), seconds_setting: str = "KB_PAGE_CACHE_SECONDS"):
     """
     Serve the view's public output from the cache (see the module docstring).
+    A check that must run on every request (a rate limit) belongs in a decorator
+    above this one: a response served from the cache does not run the view.
 
     `params` names the query-string parameters the page depends on; others (such
     as utm_source) are ignored, so they cannot fill the cache with copies.
+    `seconds_setting` names the setting that says how long a copy is kept (0: never).
     """
 
     def decorator(view_func):
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
-            if not _page_cache_on():
+            seconds = getattr(settings, seconds_setting)
+            if not _page_cache_on() or seconds <= 0:
                 return view_func(request, *args, **kwargs)
             if not _is_anonymous_request(request):
                 response = view_func(request, *args, **kwargs)
@@ -330,7 +334,7 @@ def cached_public_page(view=None, *, params: tuple[str, ...] = ()):
             response = view_func(request, *args, **kwargs)
             if not _is_storable(request, response):
                 return response
-            page = _store(request, response, key, version)
+            page = _store(request, response, key, version, seconds=seconds)
             if page is None:
                 return response
             return _answer(request, page, "miss", lambda: response)

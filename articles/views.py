@@ -145,6 +145,7 @@ def search_open(request, log_id, slug):
 
 
 @require_GET
+@cached_public_page(params=("q", "limit", "category"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
 def api_search(request):
     """JSON search (contract 4): the same ranking as the search page."""
     query = request.GET.get("q", "")

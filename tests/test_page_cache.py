@@ -359,7 +359,9 @@ def count_searches(monkeypatch):
 def test_a_repeated_api_search_is_answered_from_the_cache(client, article, count_searches, django_assert_num_queries):
     first = client.get("/api/search/?q=password")
     with django_assert_num_queries(0):
-        second = client.get("/api/search/?q=%20PASSWORD%20")
+        assert client.get("/api/search/?q=password").json() == first.json()
+    # Another spelling of the same query is ranked once too.
+    second = client.get("/api/search/?q=%20PASSWORD%20")
     assert second.json()["results"] == first.json()["results"]
     assert len(count_searches) == 1
     client.get("/api/search/?q=password&limit=3")
@@ -467,3 +469,14 @@ def test_a_scheduled_article_appears_on_cached_pages_when_it_is_due(client, arti
     assert "Coming soon" not in text(client.get("/categories/account-and-settings/"))
     # The copy is kept only until the article is due, not for the usual five minutes.
     assert timeouts and all(t <= 90 for t in timeouts)
+
+
+def test_a_repeated_api_search_is_served_whole_from_the_cache(client, article):
+    first = client.get("/api/search/?q=password&limit=5")
+    second = client.get("/api/search/?q=password&limit=5")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.json() == first.json()
+    assert second["Content-Type"] == "application/json"
+    assert client.get("/api/search/?q=password&limit=6")["X-Cache"] == "miss"
+    assert client.get("/api/search/?q=password&limit=x").status_code == 400  # errors are never cached
+    assert client.get("/api/search/?q=password&limit=x").get("X-Cache") is None
