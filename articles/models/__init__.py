@@ -1,6 +1,6 @@
 """
 The help center's models, one module per area: content (categories, articles,
-sections, help links), customer requests, and search support.
+sections, help links), customer requests and the emails they cause, and search support.
 """
 
 from .content import (
@@ -13,7 +13,8 @@ from .content import (
     Section,
     validate_help_url,
 )
-from .requests import ContactRequest
+from .mail import OutgoingEmail
+from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
 
 __all__ = [
@@ -21,9 +22,11 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleRedirect",
     "Category",
+    "ContactNote",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "OutgoingEmail",
     "SearchLog",
     "SearchWord",
     "Section",

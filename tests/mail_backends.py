@@ -1,0 +1,42 @@
+"""Mail backends for tests: one that fails and then recovers, one that logs to a file across processes."""
+
+import os
+import smtplib
+import threading
+import time
+
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+class FlakyBackend(BaseEmailBackend):
+    """Refuses the connection `failures` times (class attribute), then delivers to `mail.outbox` like locmem."""
+
+    failures = 0
+    lock = threading.Lock()
+
+    def send_messages(self, messages):
+        with self.lock:
+            if FlakyBackend.failures > 0:
+                FlakyBackend.failures -= 1
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        for message in messages:
+            message.message()
+            mail.outbox.append(message)
+        return len(messages)
+
+
+class FileLogBackend(BaseEmailBackend):
+    """
+    Appends one line per delivered message (its Message-ID) to the file named by
+    KB_TEST_MAIL_LOG, taking a little time per message so that overlapping
+    senders really overlap.
+    """
+
+    def send_messages(self, messages):
+        for message in messages:
+            time.sleep(float(os.environ.get("KB_TEST_MAIL_DELAY", "0.01")))
+            line = f"{message.extra_headers['Message-ID']} {os.getpid()}-{threading.get_ident()}\n"
+            with open(os.environ["KB_TEST_MAIL_LOG"], "a") as log:
+                log.write(line)
+        return len(messages)
