@@ -184,7 +184,7 @@ class ContactRequestAdmin(admin.ModelAdmin):
     @admin.display(description="email")
     def mail(self, contact_request):
         if contact_request.mail_failed:
-            return format_html('<strong class="errornote-inline">Failed</strong>')
+            return format_html("<strong>{}</strong>", "Failed")
         return "Sent" if contact_request.notified_at else "Pending"
 
     @admin.display(description="what the customer did in this visit")

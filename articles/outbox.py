@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 # After the 1st, 2nd, 3rd failed attempt: wait 1, 5, 30 minutes; then hourly.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=1))
-MAX_ATTEMPTS = 10  # about nine hours of trying; then the email is marked failed and flagged in the admin
+# Ten attempts, about 6.5 hours of trying; then the email is marked failed and flagged in the admin.
+MAX_ATTEMPTS = 10
 CLAIM_BATCH = 10  # emails claimed (and sent over one connection) at a time
 
 

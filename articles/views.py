@@ -14,8 +14,8 @@ from . import selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .markdown import render_markdown
-from .ratelimit import client_ip
 from .models import Article, Category
+from .ratelimit import client_ip
 from .search import article_search
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create

@@ -362,3 +362,39 @@ def test_the_contact_post_never_waits_on_a_hanging_mail_server(tmp_path, hanging
     for status, last_error, next_attempt_at in report["emails"]:
         assert status == Status.PENDING and "timed out" in last_error
         assert datetime.fromisoformat(next_attempt_at) > timezone.now()
+
+
+# --- Requests stored before the outbox existed ----------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_from_before_the_outbox_get_a_reference_and_their_pending_notification(settings):
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, latest = (
+        [("articles", "0007_search_head_and_lexemes")],
+        [("articles", "0010_contact_request_reference_unique")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("articles", "ContactRequest")
+    waiting = old.objects.create(
+        name="Ann", email="ann@example.com", subject="Help", message="Locked out.", notify_attempts=3,
+        notify_error="timed out",
+    )  # fmt: skip
+    done = old.objects.create(
+        name="Bob", email="bob@example.com", subject="Help", message="Fine now.", status="open",
+        notified_at=timezone.now(),
+    )  # fmt: skip
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(latest)
+
+    waiting, done = ContactRequest.objects.get(pk=waiting.pk), ContactRequest.objects.get(pk=done.pk)
+    assert waiting.reference != done.reference and len(waiting.reference) == 9
+    assert waiting.first_worked_at is None and done.first_worked_at is not None
+    email = OutgoingEmail.objects.get()
+    assert (email.contact_request, email.kind, email.status) == (waiting, "support_notification", Status.PENDING)
+    assert email.last_error == "timed out" and email.to == settings.KB_SUPPORT_EMAIL
+    assert outgoing_emails_send().sent == 1
