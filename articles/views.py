@@ -2,7 +2,7 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -14,7 +14,7 @@ from . import selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .markdown import render_markdown
-from .models import Article, Category
+from .models import Article, Category, can_preview_articles
 from .ratelimit import client_ip
 from .search import article_search
 from .search.engine import MAX_LIMIT
@@ -59,23 +59,30 @@ def article_detail(request, slug):
     queryset = Article.objects.visible_to(request.user).select_related("category")
     article = queryset.filter(slug=slug).first()
     if article is None:
-        # A renamed article: send its old address to the new one, permanently.
-        moved = get_object_or_404(queryset, redirects__old_slug=slug)
-        return redirect(moved, permanent=True)
-    response = render(
-        request,
-        "articles/article.html",
-        {
-            "article": article,
-            "toc": [s for s in article.sections.all() if s.level in (2, 3)],
-            "help_links": article.help_links.all(),
-            "related": selectors.related_articles(article),
-            "site_links": selectors.site_help_links(),
-        },
-    )
-    if not article.is_published:
+        if can_preview_articles(request.user):
+            # A renamed article: send its old address to the new one, permanently.
+            moved = get_object_or_404(queryset, redirects__old_slug=slug)
+            return redirect(moved, permanent=True)
+        return article_gone_or_moved(request, slug)
+    response = render(request, "articles/article.html", selectors.article_page(article))
+    if not article.is_live:
         add_never_cache_headers(response)
     return response
+
+
+def article_gone_or_moved(request, slug):
+    """
+    An address with no live article: 301 to where it moved (a new slug or the
+    replacement an editor chose), 410 with a search box and the "still need
+    help?" block for an archived article, or 404.
+    """
+    successor, gone = selectors.article_successor(slug)
+    if successor is not None:
+        return redirect(successor, permanent=True)
+    if not gone:
+        raise Http404("No such article")
+    context = {"query": "", "site_links": selectors.site_help_links()}
+    return render(request, "errors/410.html", context, status=410)
 
 
 def _positive_int(value, default):

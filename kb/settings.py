@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "simple_history",
     "articles",
 ]
 

@@ -66,7 +66,7 @@ def test_article_page_shows_toc_anchors_links_and_still_need_help(client, login_
     assert "Home" in content  # breadcrumbs
 
 
-@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.ARCHIVED])
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.IN_REVIEW])
 def test_unpublished_articles_are_404_to_the_public(client, customer, make_article, status):
     make_article("Secret", slug="secret", status=status)
     assert client.get("/articles/secret/").status_code == 404

@@ -11,16 +11,21 @@ from .content import (
     HelpLink,
     HelpLinkQuerySet,
     Section,
+    can_preview_articles,
+    published_condition,
     validate_help_url,
 )
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "ArticleDueForReview",
     "ArticleRedirect",
+    "ArticleRevision",
     "Category",
     "ContactNote",
     "ContactRequest",
@@ -31,5 +36,7 @@ __all__ = [
     "SearchWord",
     "Section",
     "SynonymGroup",
+    "can_preview_articles",
+    "published_condition",
     "validate_help_url",
 ]
