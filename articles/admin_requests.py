@@ -235,7 +235,7 @@ class ContactRequestAdmin(admin.ModelAdmin):
         """Save each selected request through save() (it records the first response time), in one transaction."""
         changed = 0
         with transaction.atomic():
-            for contact_request in queryset.select_for_update():
+            for contact_request in queryset.select_for_update(of=("self",)):
                 if all(getattr(contact_request, name) == value for name, value in fields.items()):
                     continue
                 for name, value in fields.items():

@@ -177,6 +177,19 @@ def test_an_unreachable_mail_server_leaves_every_email_pending_with_the_reason(p
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {Status.PENDING}
 
 
+def test_an_unreachable_mail_server_stops_the_run_and_the_rest_waits_for_the_next(pending, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    pending(12)
+
+    out = run_command()
+
+    assert "sent 0, retry later 10, failed 0" in out and "could not be reached" in out
+    assert OutgoingEmail.objects.filter(attempts=0, status=Status.PENDING).count() == 14
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert "sent 14" in run_command()  # the untried ones are due at once; the others after their backoff
+
+
 def test_EMAIL_TIMEOUT_bounds_the_wait_for_a_mail_server_that_never_answers(pending, settings, hanging_smtp_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", hanging_smtp_server, 0.5
@@ -348,22 +361,24 @@ def test_the_background_thread_sends_both_emails_after_the_commit(tmp_path):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_contact_post_never_waits_on_a_hanging_mail_server(tmp_path, hanging_smtp_server):
+    # The latency itself (p99) is measured by benchmarks/contact_mail.py; here, no
+    # post may take anywhere near EMAIL_TIMEOUT, as it would if it talked to the server.
     env = _subprocess_env(tmp_path)
     env.update(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(hanging_smtp_server),
-        EMAIL_TIMEOUT="1",
+        EMAIL_TIMEOUT="3",
     )
     report = post_in_a_web_process(env, 20)
 
-    timings = sorted(report["timings"])
-    p99 = timings[int(0.99 * (len(timings) - 1))]
-    assert p99 < 0.3, f"p99 {p99 * 1000:.0f} ms"
+    assert max(report["timings"]) < 1.5
     assert len(report["emails"]) == 40
-    for status, last_error, next_attempt_at in report["emails"]:
-        assert status == Status.PENDING and "timed out" in last_error
-        assert datetime.fromisoformat(next_attempt_at) > timezone.now()
+    assert {status for status, _, _ in report["emails"]} == {Status.PENDING}
+    tried = [(error, when) for _, error, when in report["emails"] if error]
+    assert tried and all(
+        "timed out" in error and datetime.fromisoformat(when) > timezone.now() for error, when in tried
+    )
 
 
 # --- Requests stored before the outbox existed ----------------------------------------------
