@@ -113,7 +113,7 @@ class OutgoingEmailInline(admin.TabularInline):
 class ContactRequestAdmin(admin.ModelAdmin):
     """Requests come from customers: agents set the status and the assignee, and add notes."""
 
-    list_display = ["reference", "created_at", "subject", "email", "article", "status", "assignee", "mail"]
+    list_display = ["reference", "age", "subject", "email", "article", "status", "assignee", "mail"]
     list_display_links = ["reference", "subject"]
     list_filter = [
         "status",

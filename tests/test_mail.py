@@ -410,3 +410,21 @@ def test_requests_from_before_the_outbox_get_a_reference_and_their_pending_notif
     assert (email.contact_request, email.kind, email.status) == (waiting, "support_notification", Status.PENDING)
     assert email.last_error == "timed out" and email.to == settings.KB_SUPPORT_EMAIL
     assert outgoing_emails_send().sent == 1
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def _settings_from(env: dict) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.KB_MAIL_DELIVERY, settings.EMAIL_TIMEOUT)"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("KB_", "EMAIL_"))}
+    environment.update(env, DJANGO_SETTINGS_MODULE="kb.settings")
+    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True)
+
+
+def test_delivery_and_timeout_come_from_the_environment():
+    assert _settings_from({}).stdout.split() == ["thread", "10.0"]
+    assert _settings_from({"KB_MAIL_DELIVERY": "cron", "EMAIL_TIMEOUT": "2.5"}).stdout.split() == ["cron", "2.5"]
+    refused = _settings_from({"KB_MAIL_DELIVERY": "sometimes"})
+    assert refused.returncode != 0 and "KB_MAIL_DELIVERY must be thread, cron or immediate" in refused.stderr
