@@ -1,6 +1,6 @@
 """
 The help center's models, one module per area: content (categories, articles,
-sections, help links), customer requests, and search support.
+sections, help links), customer requests and the emails they cause, and search support.
 """
 
 from .content import (
@@ -15,7 +15,8 @@ from .content import (
     published_condition,
     validate_help_url,
 )
-from .requests import ContactRequest
+from .mail import OutgoingEmail
+from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
 from .workflow import ArticleDueForReview, ArticleRevision
 
@@ -26,9 +27,11 @@ __all__ = [
     "ArticleRedirect",
     "ArticleRevision",
     "Category",
+    "ContactNote",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "OutgoingEmail",
     "SearchLog",
     "SearchWord",
     "Section",
