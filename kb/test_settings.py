@@ -21,3 +21,6 @@ if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic, no missing-STATIC_ROOT warning
+# View counts are flushed by the tests that check it, never by a request in passing.
+KB_VIEW_COUNTS_FLUSH_EVERY = 0
+KB_VIEW_COUNTS_FLUSH_SECONDS = 0

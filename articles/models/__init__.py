@@ -1,8 +1,10 @@
 """
 The help center's models, one module per area: content (categories, articles,
-sections, help links), customer requests, and search support.
+sections, help links), customer requests, search support, feedback and
+visit activity.
 """
 
+from .activity import ArticleViewCount, VisitEvent
 from .content import (
     Article,
     ArticleQuerySet,
@@ -13,13 +15,16 @@ from .content import (
     Section,
     validate_help_url,
 )
+from .feedback import ArticleFeedback
 from .requests import ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
 
 __all__ = [
     "Article",
+    "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleRedirect",
+    "ArticleViewCount",
     "Category",
     "ContactRequest",
     "HelpLink",
@@ -28,5 +33,6 @@ __all__ = [
     "SearchWord",
     "Section",
     "SynonymGroup",
+    "VisitEvent",
     "validate_help_url",
 ]
