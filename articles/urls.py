@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feedback_views, views
+from . import deflection_views, feedback_views, views
 
 app_name = "articles"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    path("contact/suggestions/", deflection_views.contact_suggestions_json, name="contact_suggestions"),
+    path("contact/suggestion/<slug:slug>/", deflection_views.contact_suggestion_open, name="contact_suggestion"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from . import deflection, selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .markdown import render_markdown
@@ -18,6 +18,7 @@ from .models import Article, Category
 from .search import article_search
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
+from .visits import visit_article_set
 
 RESULTS_PER_PAGE = 10
 
@@ -102,6 +103,8 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        if log:
+            deflection.search_record(request.session, query=query)
         context.update(
             {
                 "page": page,
@@ -164,10 +167,19 @@ def api_search(request):
 
 def contact(request):
     """The “still need help?” form; ?article=<slug> says which article the customer read."""
+    suggestions = []
     if request.method == "POST":
         form = ContactForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            # Without JavaScript, the first submit shows articles that may answer it.
+            suggestions = deflection.suggestions_before_sending(
+                request.session,
+                subject=data["subject"],
+                message=data["message"],
+                seen=request.POST.get("suggestions_seen") == "1",
+            )
+        if form.is_valid() and not suggestions:
             contact_request_create(
                 name=data["name"],
                 email=data["email"],
@@ -175,12 +187,15 @@ def contact(request):
                 message=data["message"],
                 article=data["article"],
             )
+            deflection.request_sent_record(request.session, article=data["article"])
             return redirect("articles:contact_thanks")
     else:
         form = ContactForm(initial={"article": request.GET.get("article", "")})
     slug = form["article"].value()
     article = Article.objects.published().filter(slug=slug).first() if slug else None
-    return render(request, "articles/contact.html", {"form": form, "article": article})
+    if article and request.method == "GET":
+        visit_article_set(request.session, slug=article.slug)
+    return render(request, "articles/contact.html", {"form": form, "article": article, "suggestions": suggestions})
 
 
 def contact_thanks(request):
@@ -228,5 +243,3 @@ def server_error(request):
     """500 without touching the database or the request's context processors."""
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
-
-

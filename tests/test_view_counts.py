@@ -160,3 +160,28 @@ def test_the_command_flushes_and_says_how_many(make_article):
     call_command("flush_view_counts", stdout=out)
     assert out.getvalue().strip() == "Stored 1 article view(s)." and views_of(article) == 1
     assert cache.get(view_counts._counter_key(timezone.localdate().isoformat(), article.slug)) == 0
+
+
+def test_a_failing_cache_never_costs_the_customer_the_page(client, make_article, monkeypatch):
+    article = make_article()
+
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("cache unavailable")
+
+    monkeypatch.setattr(view_counts._LocalBuffer, "PUSH_VIEWS", 1)
+    monkeypatch.setattr(view_counts, "_count_in_cache", cache_down)
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_view_costs_no_cache_call_until_the_batch_is_pushed(make_article, monkeypatch):
+    article = make_article()
+    calls = []
+    monkeypatch.setattr(view_counts, "_count_in_cache", lambda *args: calls.append(args))
+    monkeypatch.setattr(view_counts._LocalBuffer, "PUSH_VIEWS", 3)
+    monkeypatch.setattr(view_counts._LocalBuffer, "PUSH_SECONDS", 3600)
+    view_counts._local.push()
+    article_view_count(slug=article.slug)
+    article_view_count(slug=article.slug)
+    assert calls == []
+    article_view_count(slug=article.slug)
+    assert calls == [(timezone.localdate().isoformat(), article.slug, 3)]  # one call for the three views

@@ -178,6 +178,7 @@ def test_markdown_upload_is_not_mounted(client, editor):
 
 # Query counts: fixed per page, whatever the number of articles and categories.
 
+
 def _grow(make_article, make_category, n):
     for _ in range(n):
         category = make_category()
@@ -196,7 +197,7 @@ def test_query_count_does_not_grow_with_content(client, login_article, make_arti
     small = count_queries(client, url)
     _grow(make_article, make_category, 12)
     assert count_queries(client, url) == small
-    assert small <= 10
+    assert small <= (12 if url.startswith("/search/?") else 10)  # a search is also noted in the visit's session
 
 
 def test_query_counts_per_page(client, login_article):
