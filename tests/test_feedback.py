@@ -62,6 +62,13 @@ def test_a_vote_without_javascript_returns_to_the_question_and_says_thanks(clien
     assert "glad this article helped" in html
 
 
+def test_a_thank_you_address_shows_nothing_to_a_visitor_without_a_session(article):
+    """Otherwise one request could put the thanks into the page cached for everyone."""
+    html = Client().get(article.get_absolute_url() + "?feedback=yes&fixed=invalid-password&answer=no").content
+    assert html == Client().get(article.get_absolute_url()).content
+    assert b"glad this article helped" not in html
+
+
 def test_a_section_vote_without_javascript_returns_to_that_section(client, article):
     response = client.post(vote_url(article), {"vote": "no", "section": "billing-terminated"}, **SAME_ORIGIN)
     assert response["Location"] == "/articles/login/?fixed=billing-terminated&answer=no#feedback--billing-terminated"

@@ -13,18 +13,23 @@ from .content import (
     HelpLink,
     HelpLinkQuerySet,
     Section,
+    can_preview_articles,
+    published_condition,
     validate_help_url,
 )
 from .feedback import ArticleFeedback
 from .requests import ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
     "Article",
     "ArticleFeedback",
     "ArticleQuerySet",
+    "ArticleDueForReview",
     "ArticleRedirect",
     "ArticleViewCount",
+    "ArticleRevision",
     "Category",
     "ContactRequest",
     "HelpLink",
@@ -34,5 +39,7 @@ __all__ = [
     "Section",
     "SynonymGroup",
     "VisitEvent",
+    "can_preview_articles",
+    "published_condition",
     "validate_help_url",
 ]
