@@ -1,7 +1,6 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -10,19 +9,22 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from . import deflection, selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
+from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
+from .page_cache import cached_article_search, cached_public_page
 from .ratelimit import client_ip
-from .search import article_search
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
+from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
 
 
+@cached_public_page
 def home(request):
     """The home page: search box, categories with article counts, promoted articles."""
     return render(
@@ -36,6 +38,7 @@ def home(request):
     )
 
 
+@cached_public_page
 def category_detail(request, slug):
     """One category and its published articles, in order."""
     category = get_object_or_404(Category, slug=slug)
@@ -50,6 +53,7 @@ def category_detail(request, slug):
     )
 
 
+@cached_public_page
 def article_detail(request, slug):
     """
     One article with its table of contents, help links, related articles and
@@ -101,7 +105,7 @@ def search(request):
     categories = selectors.categories_with_counts()
     context = {"query": query, "category_slug": category_slug, "categories": categories}
     if query.strip():
-        page = article_search(
+        page = cached_article_search(
             query,
             category=category_slug or None,
             limit=RESULTS_PER_PAGE,
@@ -110,6 +114,8 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        if log:
+            deflection.search_record(request.session, query=query)
         context.update(
             {
                 "page": page,
@@ -154,7 +160,7 @@ def api_search(request):
     category = request.GET.get("category") or None
     if not query.strip():
         return JsonResponse({"query": query.strip(), "count": 0, "results": []})
-    page = article_search(query, category=category, limit=limit)
+    page = cached_article_search(query, category=category, limit=limit)
     results = [
         {
             "title": r.title,
@@ -176,25 +182,37 @@ CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
 def contact(request):
     """
     The “still need help?” form; ?article=<slug> says which article the customer
-    read. A valid request is stored (its emails go out after the commit) and the
+    read. Without JavaScript, the first submit shows articles that may answer
+    it, with a button that sends the request anyway. A valid request is stored
+    with the visit's context (its emails go out after the commit) and the
     customer is sent to the thank-you page, which shows its reference. A filled
     honeypot gets the same thank-you page, and nothing is stored.
     """
     status = 200
+    suggestions = []
     if request.method == "POST":
         form = ContactForm(request.POST)
         if form.is_valid() and form.is_bot():
             return redirect("articles:contact_thanks")
         if form.is_valid():
+            data = form.cleaned_data
+            suggestions = deflection.suggestions_before_sending(
+                request.session,
+                subject=data["subject"],
+                message=data["message"],
+                seen=request.POST.get("suggestions_seen") == "1",
+            )
+        if form.is_valid() and not suggestions:
             if form.allowed_by_rate_limits(client_ip=client_ip(request)):
-                data = form.cleaned_data
                 contact_request = contact_request_create(
                     name=data["name"],
                     email=data["email"],
                     subject=data["subject"],
                     message=data["message"],
                     article=data["article"],
+                    context=visit_context(request.session),
                 )
+                deflection.request_sent_record(request.session, article=data["article"])
                 request.session[CONTACT_REFERENCE_SESSION_KEY] = contact_request.reference
                 return redirect("articles:contact_thanks")
             status = 429
@@ -202,7 +220,10 @@ def contact(request):
         form = ContactForm(initial={"article": request.GET.get("article", "")})
     slug = form["article"].value()
     article = Article.objects.published().filter(slug=slug).first() if isinstance(slug, str) and slug else None
-    return render(request, "articles/contact.html", {"form": form, "article": article}, status=status)
+    if article and request.method == "GET":
+        visit_article_set(request.session, slug=article.slug)
+    context = {"form": form, "article": article, "suggestions": suggestions}
+    return render(request, "articles/contact.html", context, status=status)
 
 
 def contact_thanks(request):
@@ -233,14 +254,14 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """
+    JSON for load balancers and monitors: 200 when the database and the cache
+    answer, 503 naming the parts that do not.
+    """
+    checks = health_checks()
+    failing = [part for part, result in checks.items() if result != "ok"]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 def page_not_found(request, exception):
@@ -252,5 +273,3 @@ def server_error(request):
     """500 without touching the database or the request's context processors."""
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
-
-

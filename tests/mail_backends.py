@@ -28,17 +28,15 @@ class FlakyBackend(BaseEmailBackend):
 
 class FileLogBackend(BaseEmailBackend):
     """
-    Appends one line per delivered message (its Message-ID and the sender's
-    process and thread) to the file named by KB_TEST_MAIL_LOG, taking a little
-    time per message. With KB_TEST_MAIL_SENDERS=N, each process's first send
-    waits (up to 60 s) until N processes have reached theirs, so N senders
-    started together really overlap, however loaded the machine is.
+    Appends one line per delivered message (its Message-ID) to the file named by
+    KB_TEST_MAIL_LOG, taking a little time per message so that overlapping
+    senders really overlap. With KB_TEST_MAIL_BARRIER=DIR:N, each process's first
+    delivery waits until N processes have reached theirs, so a slow start on a
+    busy machine cannot let one sender finish before the other begins.
     """
 
-    waited = False
-
     def send_messages(self, messages):
-        self._wait_for_the_other_senders()
+        _wait_at_barrier()
         for message in messages:
             time.sleep(float(os.environ.get("KB_TEST_MAIL_DELAY", "0.01")))
             line = f"{message.extra_headers['Message-ID']} {os.getpid()}-{threading.get_ident()}\n"
@@ -46,18 +44,19 @@ class FileLogBackend(BaseEmailBackend):
                 log.write(line)
         return len(messages)
 
-    @classmethod
-    def _wait_for_the_other_senders(cls):
-        senders = int(os.environ.get("KB_TEST_MAIL_SENDERS", "0"))
-        if cls.waited or senders < 2:
-            return
-        cls.waited = True
-        log = os.environ["KB_TEST_MAIL_LOG"]
-        with open(f"{log}.ready-{os.getpid()}", "w"):
-            pass
-        deadline = time.monotonic() + 60
-        folder, name = os.path.split(log)
-        while time.monotonic() < deadline:
-            if sum(entry.startswith(f"{name}.ready-") for entry in os.listdir(folder or ".")) >= senders:
-                return
-            time.sleep(0.02)
+
+_passed_barrier = False
+
+
+def _wait_at_barrier(timeout: float = 60.0) -> None:
+    global _passed_barrier
+    barrier = os.environ.get("KB_TEST_MAIL_BARRIER")
+    if not barrier or _passed_barrier:
+        return
+    folder, count = barrier.rsplit(":", 1)
+    os.makedirs(folder, exist_ok=True)
+    open(os.path.join(folder, str(os.getpid())), "w").close()
+    deadline = time.monotonic() + timeout
+    while len(os.listdir(folder)) < int(count) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _passed_barrier = True

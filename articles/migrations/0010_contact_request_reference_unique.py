@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0011_contact_requests_backfill")]
+    dependencies = [("articles", "0009_contact_requests_backfill")]
 
     operations = [
         migrations.AlterField(

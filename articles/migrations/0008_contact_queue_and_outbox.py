@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_staff_roles_and_first_versions'),
+        ('articles', '0007_search_head_and_lexemes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,6 +38,6 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0010_contact_queue_and_outbox")]
+    dependencies = [("articles", "0008_contact_queue_and_outbox")]
 
     operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
