@@ -16,9 +16,10 @@ from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
 from .page_cache import cached_article_search, cached_public_page
+from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
-from .visits import visit_article_set
+from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
 
@@ -175,42 +176,60 @@ def api_search(request):
     return JsonResponse({"query": page.query, "count": len(results), "results": results})
 
 
+CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
+
+
 def contact(request):
-    """The “still need help?” form; ?article=<slug> says which article the customer read."""
+    """
+    The “still need help?” form; ?article=<slug> says which article the customer
+    read. A valid request is stored (its emails go out after the commit) and the
+    customer is sent to the thank-you page, which shows its reference. A filled
+    honeypot gets the same thank-you page, and nothing is stored.
+    """
+    status = 200
     suggestions = []
     if request.method == "POST":
         form = ContactForm(request.POST)
+        if form.is_valid() and form.is_bot():
+            return redirect("articles:contact_thanks")
         if form.is_valid():
-            data = form.cleaned_data
             # Without JavaScript, the first submit shows articles that may answer it.
             suggestions = deflection.suggestions_before_sending(
                 request.session,
-                subject=data["subject"],
-                message=data["message"],
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
                 seen=request.POST.get("suggestions_seen") == "1",
             )
         if form.is_valid() and not suggestions:
-            contact_request_create(
-                name=data["name"],
-                email=data["email"],
-                subject=data["subject"],
-                message=data["message"],
-                article=data["article"],
-            )
-            deflection.request_sent_record(request.session, article=data["article"])
-            return redirect("articles:contact_thanks")
+            if form.allowed_by_rate_limits(client_ip=client_ip(request)):
+                data = form.cleaned_data
+                contact_request = contact_request_create(
+                    name=data["name"],
+                    email=data["email"],
+                    subject=data["subject"],
+                    message=data["message"],
+                    article=data["article"],
+                    context=visit_context(request.session),
+                )
+                deflection.request_sent_record(request.session, article=data["article"])
+                request.session[CONTACT_REFERENCE_SESSION_KEY] = contact_request.reference
+                return redirect("articles:contact_thanks")
+            status = 429
     else:
         form = ContactForm(initial={"article": request.GET.get("article", "")})
     slug = form["article"].value()
-    article = Article.objects.published().filter(slug=slug).first() if slug else None
+    article = Article.objects.published().filter(slug=slug).first() if isinstance(slug, str) and slug else None
     if article and request.method == "GET":
         visit_article_set(request.session, slug=article.slug)
-    return render(request, "articles/contact.html", {"form": form, "article": article, "suggestions": suggestions})
+    context = {"form": form, "article": article, "suggestions": suggestions}
+    return render(request, "articles/contact.html", context, status=status)
 
 
 def contact_thanks(request):
-    """Confirmation after a contact request was stored."""
-    return render(request, "articles/contact_thanks.html")
+    """Confirmation after a contact request was stored, with the reference to quote."""
+    return render(
+        request, "articles/contact_thanks.html", {"reference": request.session.get(CONTACT_REFERENCE_SESSION_KEY)}
+    )
 
 
 @staff_member_required

@@ -183,10 +183,17 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "help@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KB_SUPPORT_EMAIL = os.environ.get("KB_SUPPORT_EMAIL", "support@localhost")
+# When the emails of a contact request go out (docs/contact-mail.md): "thread" right
+# after the commit, from a background thread of the web process; "cron" only from
+# `manage.py send_pending_notifications`; "immediate" in the committing thread
+# (tests and scripts). The command retries failures in every mode.
+KB_MAIL_DELIVERY = os.environ.get("KB_MAIL_DELIVERY", "thread")
+if KB_MAIL_DELIVERY not in {"thread", "cron", "immediate"}:
+    raise ImproperlyConfigured("KB_MAIL_DELIVERY must be thread, cron or immediate.")
 
 # --- Security ---------------------------------------------------------------
 # DJANGO_HTTPS=1 means the site is served over TLS (directly or behind a proxy

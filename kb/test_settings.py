@@ -16,6 +16,10 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 KB_SUPPORT_EMAIL = "support@example.com"
+# Send a request's emails in the committing thread: most tests run inside a
+# transaction that a background thread could not see. Tests of the background
+# sender switch to "thread" with a transactional database.
+KB_MAIL_DELIVERY = "immediate"
 # Redis is exercised when REDIS_URL is set (as in CI's PostgreSQL run); otherwise local memory.
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

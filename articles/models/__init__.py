@@ -1,7 +1,7 @@
 """
 The help center's models, one module per area: content (categories, articles,
-sections, help links), customer requests, search support, feedback and
-visit activity.
+sections, help links), customer requests and the emails they cause, search
+support, feedback and visit activity.
 """
 
 from .activity import ArticleViewCount, VisitEvent
@@ -18,7 +18,8 @@ from .content import (
     validate_help_url,
 )
 from .feedback import ArticleFeedback
-from .requests import ContactRequest
+from .mail import OutgoingEmail
+from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
 from .workflow import ArticleDueForReview, ArticleRevision
 
@@ -31,9 +32,11 @@ __all__ = [
     "ArticleViewCount",
     "ArticleRevision",
     "Category",
+    "ContactNote",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "OutgoingEmail",
     "SearchLog",
     "SearchWord",
     "Section",
