@@ -4,6 +4,7 @@ the view counts' list), and the feedback votes with their reasons and comments.
 Registered from admin.py.
 """
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -16,6 +17,17 @@ from .dashboard import support_report
 from .models import ArticleFeedback, ArticleViewCount
 
 PERIODS = {1: "Last 24 hours", 7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days"}
+
+
+def duration_text(value: timedelta | None) -> str:
+    """1 h 48 min, 3 min, 2 d 4 h: what an agent reads at a glance."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
 @admin.register(ArticleViewCount)
@@ -62,6 +74,7 @@ class SupportAnalyticsAdmin(admin.ModelAdmin):
             "articles": articles,
             "gaps": gaps,
             "charts": charts,
+            "median_to_first_work": duration_text(report.median_to_first_work),
             "days": days,
             "periods": PERIODS.items(),
             "can_add_article": request.user.has_perm("articles.add_article"),

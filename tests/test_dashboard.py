@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.dashboard import content_gaps, gap_key, support_report
 from articles.models import ArticleFeedback, ArticleViewCount, ContactRequest, SearchLog, VisitEvent
+from articles.support_admin import duration_text
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,13 @@ def test_the_median_time_to_first_work_comes_from_first_worked_at(login):
         )
     request_about(login)  # not worked yet
     assert support_report(days=7).median_to_first_work == timedelta(minutes=30)
+
+
+def test_durations_read_at_a_glance():
+    assert duration_text(timedelta(minutes=108, seconds=30)) == "1 h 48 min"
+    assert duration_text(timedelta(minutes=3)) == "3 min"
+    assert duration_text(timedelta(days=2, hours=4, minutes=5)) == "2 d 4 h"
+    assert duration_text(None) == ""
 
 
 def test_the_dashboard_page_shows_figures_charts_and_draft_links(admin_client, login, make_article):
