@@ -182,7 +182,9 @@ CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
 def contact(request):
     """
     The “still need help?” form; ?article=<slug> says which article the customer
-    read. A valid request is stored (its emails go out after the commit) and the
+    read. Without JavaScript, the first submit shows articles that may answer
+    it, with a button that sends the request anyway. A valid request is stored
+    with the visit's context (its emails go out after the commit) and the
     customer is sent to the thank-you page, which shows its reference. A filled
     honeypot gets the same thank-you page, and nothing is stored.
     """
@@ -193,16 +195,15 @@ def contact(request):
         if form.is_valid() and form.is_bot():
             return redirect("articles:contact_thanks")
         if form.is_valid():
-            # Without JavaScript, the first submit shows articles that may answer it.
+            data = form.cleaned_data
             suggestions = deflection.suggestions_before_sending(
                 request.session,
-                subject=form.cleaned_data["subject"],
-                message=form.cleaned_data["message"],
+                subject=data["subject"],
+                message=data["message"],
                 seen=request.POST.get("suggestions_seen") == "1",
             )
         if form.is_valid() and not suggestions:
             if form.allowed_by_rate_limits(client_ip=client_ip(request)):
-                data = form.cleaned_data
                 contact_request = contact_request_create(
                     name=data["name"],
                     email=data["email"],
