@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.content_files import load_yaml, parse_links
+from articles.demo_activity import demo_activity_create
 from articles.management.commands.import_articles import category_get_or_create
 from articles.models import HelpLink
 
@@ -78,3 +79,7 @@ class Command(BaseCommand):
         total = len(DEMO_CATEGORIES)
         self.stdout.write(f"Demo categories: {categories} updated, {total - categories} unchanged.")
         self.stdout.write(f"Site-wide help links: {links} added, {listed - links} already there.")
+        if demo_activity_create():
+            self.stdout.write("Demo activity: a week of views, votes, searches and requests recorded.")
+        else:
+            self.stdout.write("Demo activity: left alone (the site already has activity of its own).")
