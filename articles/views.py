@@ -1,7 +1,6 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -13,15 +12,17 @@ from django.views.decorators.http import require_GET, require_POST
 from . import selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
+from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
-from .search import article_search
+from .page_cache import cached_article_search, cached_public_page
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
 
 RESULTS_PER_PAGE = 10
 
 
+@cached_public_page
 def home(request):
     """The home page: search box, categories with article counts, promoted articles."""
     return render(
@@ -35,6 +36,7 @@ def home(request):
     )
 
 
+@cached_public_page
 def category_detail(request, slug):
     """One category and its published articles, in order."""
     category = get_object_or_404(Category, slug=slug)
@@ -49,6 +51,7 @@ def category_detail(request, slug):
     )
 
 
+@cached_public_page
 def article_detail(request, slug):
     """
     One article with its table of contents, help links, related articles and
@@ -100,7 +103,7 @@ def search(request):
     categories = selectors.categories_with_counts()
     context = {"query": query, "category_slug": category_slug, "categories": categories}
     if query.strip():
-        page = article_search(
+        page = cached_article_search(
             query,
             category=category_slug or None,
             limit=RESULTS_PER_PAGE,
@@ -153,7 +156,7 @@ def api_search(request):
     category = request.GET.get("category") or None
     if not query.strip():
         return JsonResponse({"query": query.strip(), "count": 0, "results": []})
-    page = article_search(query, category=category, limit=limit)
+    page = cached_article_search(query, category=category, limit=limit)
     results = [
         {
             "title": r.title,
@@ -216,14 +219,14 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """
+    JSON for load balancers and monitors: 200 when the database and the cache
+    answer, 503 naming the parts that do not.
+    """
+    checks = health_checks()
+    failing = [part for part, result in checks.items() if result != "ok"]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 def page_not_found(request, exception):

@@ -23,6 +23,34 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from ..markdown import render_markdown
+from ..page_cache import content_changed
+
+
+class PageContentQuerySet(models.QuerySet):
+    """
+    Bulk writes to what public pages show forget the cached pages too, like
+    save() and delete() do (bulk writes skip those).
+    """
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        content_changed()
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        content_changed()
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        rows = super().bulk_update(objs, *args, **kwargs)
+        content_changed()
+        return rows
 
 
 class Category(models.Model):
@@ -33,6 +61,8 @@ class Category(models.Model):
         "position", default=0, help_text="Lower numbers are listed first on the home page."
     )
 
+    objects = PageContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = "category"
@@ -41,9 +71,17 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
     def get_absolute_url(self):
         return reverse("articles:category", args=[self.slug])
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
 def published_condition(prefix: str = "") -> Q:
     """
@@ -66,7 +104,7 @@ def can_preview_articles(user) -> bool:
     )
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(PageContentQuerySet):
     def published(self):
         """What customers see right now (see published_condition())."""
         return self.filter(published_condition())
@@ -233,6 +271,7 @@ class Article(models.Model):
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
             if old_slug and old_slug != self.slug:
                 ArticleRedirect.objects.create(old_slug=old_slug, article=self)
+            content_changed()
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
@@ -242,7 +281,9 @@ class Article(models.Model):
 
         with transaction.atomic():
             unindex_article(self.pk)
-            return super().delete(*args, **kwargs)
+            result = super().delete(*args, **kwargs)
+            content_changed()
+            return result
 
     def clean(self):
         super().clean()
@@ -340,7 +381,7 @@ class Section(models.Model):
         return f"{url}#{self.anchor}" if self.anchor else url
 
 
-class HelpLinkQuerySet(models.QuerySet):
+class HelpLinkQuerySet(PageContentQuerySet):
     def site_wide(self):
         return self.filter(article__isnull=True)
 
@@ -381,3 +422,12 @@ class HelpLink(models.Model):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
