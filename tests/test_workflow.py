@@ -166,6 +166,23 @@ def test_a_scheduled_article_appears_everywhere_when_its_time_comes_with_no_job_
     assert all(shown.values()), shown
 
 
+def test_cached_pages_and_searches_show_a_scheduled_article_once_it_is_due(client, scheduled):
+    for url in ("/", "/categories/deliverability/"):
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "hit"  # the page without the article is cached
+    client.get("/search/", {"q": "quarantined"})
+    later = timezone.now() + timedelta(hours=2)
+
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        home = client.get("/")
+        category = client.get("/categories/deliverability/")
+        search = client.get("/search/", {"q": "quarantined"})
+
+    assert "/categories/deliverability/" in home.content.decode()
+    assert "Quarantined mailbox recovery" in category.content.decode()
+    assert "Quarantined mailbox recovery" in search.content.decode()
+
+
 def test_staff_see_a_scheduled_article_marked_as_scheduled(client, editor, scheduled):
     client.force_login(editor)
 
