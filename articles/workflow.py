@@ -33,7 +33,7 @@ class WorkflowError(Exception):
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str  # the button
+    label: str
     sources: frozenset
     target: str
     permission: str

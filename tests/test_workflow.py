@@ -56,11 +56,12 @@ def test_the_change_form_offers_the_steps_the_status_allows(client, role_editor,
     published = make_article()
     client.force_login(role_editor)
 
-    draft_buttons = [t.name for t in client.get(admin_url("article", "change", draft.pk)).context["workflow_buttons"]]
+    draft_page = client.get(admin_url("article", "change", draft.pk))
     live = client.get(admin_url("article", "change", published.pk))
 
-    assert draft_buttons == ["submit", "approve"]
-    assert [t.name for t in live.context["workflow_buttons"]] == ["to_draft"]
+    assert [name for name, _ in draft_page.context["workflow_buttons"]] == ["submit", "approve"]
+    assert 'value="approve" class="button">Save, approve and publish</button>' in draft_page.content.decode()
+    assert [name for name, _ in live.context["workflow_buttons"]] == ["to_draft"]
     assert "Save and submit for review" not in live.content.decode()
 
 
