@@ -42,7 +42,7 @@ def test_the_workflow_migration_records_existing_articles_as_their_first_version
 
     article = make_article("Understanding your invoice", "## Overage charges\nExtra lines.", slug="invoice")
     try:
-        call_command("migrate", "articles", "0008", verbosity=0)
+        call_command("migrate", "articles", "0008_editorial_workflow", verbosity=0)
         Article.history.all().delete()
         Group.objects.all().delete()
         call_command("migrate", "articles", verbosity=0)
