@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
+from .admin_links import ArticleBodyWarningsMixin
 from .analytics import search_report
 from .models import Article, Category, ContactRequest, HelpLink, SearchLog, SynonymGroup
 
@@ -95,7 +96,7 @@ def _change_status(modeladmin, request, queryset, status, done, already):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(ArticleBodyWarningsMixin, MarkdownxModelAdmin):
     list_display = ["title", "category", "status", "promoted", "updated_at"]
     list_filter = ["status", "category", "promoted"]
     list_select_related = ["category"]

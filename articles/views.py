@@ -1,12 +1,14 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -192,7 +194,11 @@ def contact_thanks(request):
 @require_POST
 def markdown_preview(request):
     """The admin editor's live preview: the same render and sanitize as the public page."""
-    return HttpResponse(render_markdown(request.POST.get("content", "")).html)
+    try:
+        return HttpResponse(render_markdown(request.POST.get("content", "")).html)
+    except ValidationError as error:
+        # What saving would refuse is shown in the preview pane instead of failing the request.
+        return HttpResponse(format_html('<p class="errornote">{}</p>', " ".join(error.messages)))
 
 
 def robots_txt(request):
@@ -228,5 +234,3 @@ def server_error(request):
     """500 without touching the database or the request's context processors."""
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
-
-

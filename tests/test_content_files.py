@@ -126,7 +126,10 @@ def test_a_file_may_have_an_empty_body():
         (front("summary: [a, b]\n"), "summary must be text, not a list or a mapping"),
         (front("links: https://example.com\n"), "links must be a list of items with a label and a url"),
         (front("links:\n  - label: Home\n"), "links must be a list of items with a label and a url (item 1 is not)"),
-        (front("links:\n  - {label: X, url: 'javascript:alert(1)'}\n"), "link 1 url must start with https://"),
+        (
+            front("links:\n  - {label: X, url: 'javascript:alert(1)'}\n"),
+            "link 1 is not valid (url: Enter an address starting with https://",
+        ),
         (front(body="Bad \x00 byte"), "the body contains NUL characters"),
     ],
     ids=[

@@ -13,17 +13,21 @@ from .content import (
     Section,
     validate_help_url,
 )
+from .links import ArticleLink, BrokenLink, LinkCheck
 from .requests import ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "ArticleLink",
     "ArticleRedirect",
+    "BrokenLink",
     "Category",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "LinkCheck",
     "SearchLog",
     "SearchWord",
     "Section",
