@@ -20,6 +20,7 @@ from .models import Article, Category
 from .search import article_search
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
+from .uploads import image_upload_store
 
 RESULTS_PER_PAGE = 10
 
@@ -199,6 +200,28 @@ def markdown_preview(request):
     except ValidationError as error:
         # What saving would refuse is shown in the preview pane instead of failing the request.
         return HttpResponse(format_html('<p class="errornote">{}</p>', " ".join(error.messages)))
+
+
+@require_POST
+def markdown_image_upload(request):
+    """
+    The Markdown editor's image upload (markdownx posts the file as `image`): answers
+    {"image_code": "![](url)"} for the editor to insert, or {"image": [reasons]} with 400.
+    Only for staff who may write articles.
+    """
+    user = request.user
+    may_write = user.has_perm("articles.add_article") or user.has_perm("articles.change_article")
+    if not (user.is_active and user.is_staff and may_write):
+        return JsonResponse({"image": ["You do not have permission to upload images."]}, status=403)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        url = image_upload_store(upload=upload)
+    except ValidationError as error:
+        return JsonResponse({"image": error.messages}, status=400)
+    # The alt text is left for the editor to write; saving the article reminds them.
+    return JsonResponse({"image_code": f"![]({url})"})
 
 
 def robots_txt(request):

@@ -190,6 +190,9 @@ KB_RATE_LIMIT_RATES = {
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
+# Images uploaded from the editor (articles/uploads.py): largest file and most pixels accepted.
+KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+KB_UPLOAD_MAX_PIXELS = int(os.environ.get("KB_UPLOAD_MAX_PIXELS", str(25_000_000)))
 
 # --- Logging ----------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 """Site URLs: the help center's pages, the admin, the Markdown editor's preview, sitemap."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
-from articles.views import markdown_preview
+from articles.views import markdown_image_upload, markdown_preview
 
 admin.site.site_header = "Help center administration"
 admin.site.site_title = "Help center admin"
@@ -13,11 +15,16 @@ admin.site.index_title = "Articles, requests and search"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Only the editor's live preview, for staff; markdownx's upload view is not mounted.
+    # The editor's live preview and image upload, for staff, at the addresses markdownx's script uses;
+    # our own views replace markdownx's (same rendering as the public page; uploads checked by content).
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", markdown_image_upload, name="markdownx_upload"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("articles.urls")),
 ]
+
+# Uploaded images in development; in production the web server serves MEDIA_ROOT (see README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "articles.views.page_not_found"
 handler500 = "articles.views.server_error"
