@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,8 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from .admin_links import ArticleBodyWarningsMixin
 from .analytics import search_report
-from .models import Article, Category, ContactRequest, HelpLink, SearchLog, SynonymGroup
+from .editorial_admin import ArticleWorkflowAdminMixin, ReviewDueFilter
+from .models import Article, Category, ContactRequest, HelpLink, SearchLog, SynonymGroup, published_condition
 
 
 @admin.register(Category)
@@ -39,7 +40,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(published_count=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED)))
+            .annotate(published_count=Count("articles", filter=published_condition("articles__")))
         )
 
     @admin.display(description="published articles", ordering="published_count")
@@ -96,25 +97,33 @@ def _change_status(modeladmin, request, queryset, status, done, already):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleBodyWarningsMixin, MarkdownxModelAdmin):
-    list_display = ["title", "category", "status", "promoted", "updated_at"]
-    list_filter = ["status", "category", "promoted"]
+class ArticleAdmin(ArticleBodyWarningsMixin, ArticleWorkflowAdminMixin, MarkdownxModelAdmin):
+    list_display = ["title", "category", "workflow_status", "review_due", "working_copy", "promoted", "updated_at"]
+    list_filter = ["status", ReviewDueFilter, "category", "promoted"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "tags", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at", "section_outline"]
     inlines = [HelpLinkInline]
-    actions = ["publish", "unpublish", "archive"]
+    actions = ["submit_for_review", "publish", "unpublish", "archive", "mark_reviewed"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
-        ("Publishing", {"fields": ["status", "promoted", "position", "tags"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "promoted", "position", "tags"]}),
+        (
+            "Review",
+            {
+                "fields": ["review_by", "last_reviewed_at", "submitted_info", "approved_info", "replaced_by"],
+                "description": "Workflow steps are the buttons under the form; "
+                "“Replaced by” applies once the article is archived.",
+            },
+        ),
         (
             "Advanced",
             {
                 "classes": ["collapse"],
-                "fields": ["section_outline", "created_at", "updated_at"],
+                "fields": ["section_outline", "created_at", "updated_at", "version"],
                 "description": "Sections come from the body's ## and ### headings and are updated on every save.",
             },
         ),
@@ -133,18 +142,6 @@ class ArticleAdmin(ArticleBodyWarningsMixin, MarkdownxModelAdmin):
             ((s.get_absolute_url(), s.title, s.anchor) for s in sections),
         )
         return format_html("<ul>{}</ul>", items)
-
-    @admin.action(description="Publish selected articles", permissions=["change"])
-    def publish(self, request, queryset):
-        _change_status(self, request, queryset, Article.Status.PUBLISHED, "published", "published")
-
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        _change_status(self, request, queryset, Article.Status.DRAFT, "moved back to draft", "a draft")
-
-    @admin.action(description="Archive selected articles", permissions=["change"])
-    def archive(self, request, queryset):
-        _change_status(self, request, queryset, Article.Status.ARCHIVED, "archived", "archived")
 
 
 class HelpLinkScopeFilter(admin.SimpleListFilter):

@@ -21,3 +21,7 @@ if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic, no missing-STATIC_ROOT warning
+# A second alias on the same test database, for the read-replica router's tests;
+# reads are routed to it only where a test sets KB_READ_REPLICA = "replica".
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

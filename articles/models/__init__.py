@@ -11,17 +11,22 @@ from .content import (
     HelpLink,
     HelpLinkQuerySet,
     Section,
+    can_preview_articles,
+    published_condition,
     validate_help_url,
 )
 from .links import ArticleLink, BrokenLink, LinkCheck
 from .requests import ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
+    "ArticleDueForReview",
     "ArticleLink",
     "ArticleRedirect",
+    "ArticleRevision",
     "BrokenLink",
     "Category",
     "ContactRequest",
@@ -32,5 +37,7 @@ __all__ = [
     "SearchWord",
     "Section",
     "SynonymGroup",
+    "can_preview_articles",
+    "published_condition",
     "validate_help_url",
 ]
