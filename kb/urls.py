@@ -6,14 +6,25 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import staff_login
 from articles.sitemaps import SITEMAPS
 from articles.views import markdown_image_upload, markdown_preview
 
 admin.site.site_header = "Help center administration"
 admin.site.site_title = "Help center admin"
 admin.site.index_title = "Articles, requests and search"
+admin.site.login_form = staff_login.StaffAuthenticationForm
 
 urlpatterns = [
+    # Password reset for staff, from the admin sign-in page (its template links to admin_password_reset).
+    path("admin/password_reset/", staff_login.PasswordResetView.as_view(), name="admin_password_reset"),
+    path("admin/password_reset/done/", staff_login.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        staff_login.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("admin/reset/done/", staff_login.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     # The editor's live preview and image upload, for staff, at the addresses markdownx's script uses;
     # our own views replace markdownx's (same rendering as the public page; uploads checked by content).
