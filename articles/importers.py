@@ -132,6 +132,8 @@ def article_import_file(*, article_file: ArticleFile, create_only: bool = False)
             "status": article_file.status,
             "promoted": article_file.promoted,
             "position": article_file.position,
+            "publish_at": article_file.publish_at,
+            "review_by": article_file.review_by,
         }
         old_tags = article.tags
         article.tag_list = article_file.tags  # compared as the model stores them, after normalising

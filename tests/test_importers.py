@@ -172,3 +172,52 @@ def test_load_demo_leaves_edited_categories_and_site_links_alone():
         "Demo categories: 0 added, 4 already there.",
         "Site-wide help links: 0 added, 3 already there.",
     ]
+
+
+# --- Workflow keys -------------------------------------------------------------------
+
+
+def test_import_sets_the_workflow_status_publish_date_and_review_date(tmp_path):
+    import datetime
+
+    extra = "status: in_review\npublish_at: 2027-01-31T09:00:00+01:00\nreview_by: 2027-06-30\n"
+    write(tmp_path, "a.md", content("a", extra=extra))
+
+    import_command(tmp_path)
+
+    article = Article.objects.get(slug="a")
+    assert article.status == Article.Status.IN_REVIEW
+    assert article.publish_at == datetime.datetime(2027, 1, 31, 8, 0, tzinfo=datetime.UTC)
+    assert article.review_by == datetime.date(2027, 6, 30)
+
+
+def test_export_and_import_round_trip_the_workflow_fields_losslessly(tmp_path, make_article):
+    import datetime
+
+    scheduled = make_article(
+        slug="scheduled",
+        publish_at=datetime.datetime(2031, 5, 4, 7, 30, 15, 250000, tzinfo=datetime.UTC),
+        review_by=datetime.date(2031, 12, 1),
+    )
+    make_article(slug="waiting", status=Article.Status.IN_REVIEW)
+    fields = ["slug", "status", "publish_at", "review_by", "title", "body", "tags", "position", "promoted"]
+    before = list(Article.objects.order_by("slug").values(*fields))
+    call_command("export_articles", str(tmp_path / "out"), stdout=io.StringIO())
+
+    stdout, _, error = import_command(tmp_path / "out")
+    assert (stdout, error) == ("Imported 2 articles (created 0, updated 0, unchanged 2), 0 failed.\n", None)
+
+    Article.objects.all().delete()
+    import_command(tmp_path / "out")
+    assert list(Article.objects.order_by("slug").values(*fields)) == before
+    assert Article.objects.get(slug="scheduled").publish_at == scheduled.publish_at
+
+
+def test_an_old_file_without_workflow_keys_still_imports_as_published(tmp_path):
+    write(tmp_path, "old.md", content("old"))
+
+    _, _, error = import_command(tmp_path)
+
+    article = Article.objects.get(slug="old")
+    assert error is None
+    assert (article.status, article.publish_at, article.review_by) == (Article.Status.PUBLISHED, None, None)
