@@ -309,3 +309,48 @@ def test_the_admin_lists_broken_checked_links_with_where_they_are_used(client, e
     assert "HTTP 404" in page
     assert "1 help link(s)" in page and "1 article body(ies)" in page
     assert ArticleLink.objects.filter(kind="external").count() == 1
+
+
+# --- Working copies get the same checks ----------------------------------------------
+
+
+def test_saving_a_working_copy_warns_about_broken_links_and_refuses_over_deep_nesting(client, editor, make_article):
+    from articles.workflow import revision_start
+
+    article = make_article()
+    revision, _ = revision_start(article=article, user=editor)
+    client.force_login(editor)
+    url = reverse("admin:articles_articlerevision_change", args=[revision.pk])
+
+    saved = client.post(url, admin_form_data(client.get(url), body="[x](article:ghost)"), follow=True)
+    refused = client.post(url, admin_form_data(client.get(url), body="- " * 2000 + "item"))
+
+    assert warnings_of(saved) == ["The link “x” to article:ghost is broken: there is no article with this slug."]
+    assert refused.status_code == 200
+    assert "nested more than 30 levels deep" in refused.context["adminform"].form.errors["body"][0]
+    revision.refresh_from_db()
+    assert revision.body == "[x](article:ghost)"
+
+
+def test_an_address_too_long_to_record_does_not_stop_the_article_from_saving(make_article):
+    long_url = "https://example.com/" + "é" * 600
+
+    article = make_article(body=f"[long]({long_url}) [short](https://example.com/)")
+
+    assert list(article.outgoing_links.values_list("target", flat=True)) == ["https://example.com/"]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_records_the_links_of_articles_saved_before_it(make_article):
+    make_article(slug="target")
+    make_article(slug="source", body="[t](article:target) [web](https://example.com/a)")
+    try:
+        call_command("migrate", "articles", "0009", verbosity=0)
+        call_command("migrate", "articles", verbosity=0)
+        assert set(ArticleLink.objects.values_list("article__slug", "kind", "target")) == {
+            ("source", "article", "target"),
+            ("source", "external", "https://example.com/a"),
+        }
+    finally:
+        call_command("migrate", "articles", verbosity=0)

@@ -20,12 +20,16 @@ def collect_existing_links(apps, schema_editor):
             links = render_markdown(body).links
         except ValidationError:
             continue  # a body the renderer refuses is reported when it is next edited
-        unique = {(link.kind, link.target, link.anchor): link for link in links if link.kind != "image"}
+        unique = {
+            (link.kind, link.target, link.anchor): link
+            for link in links
+            if link.kind != "image" and len(link.target) <= 500
+        }
         ArticleLink.objects.bulk_create(
             ArticleLink(
                 article_id=article_id,
                 kind=link.kind,
-                target=link.target[:2000],
+                target=link.target,
                 anchor=link.anchor[:300],
                 text=link.text[:300],
             )
@@ -53,7 +57,7 @@ class Migration(migrations.Migration):
             name='LinkCheck',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(max_length=2000, unique=True, verbose_name='address')),
+                ('url', models.CharField(max_length=500, unique=True, verbose_name='address')),
                 ('ok', models.BooleanField(db_index=True, default=False, verbose_name='working')),
                 ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
                 ('error', models.CharField(blank=True, max_length=500, verbose_name='error')),
@@ -80,7 +84,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('article', 'Article'), ('external', 'External address')], max_length=20, verbose_name='kind')),
-                ('target', models.CharField(help_text='The slug of the linked article, or the external address.', max_length=2000, verbose_name='links to')),
+                ('target', models.CharField(help_text='The slug of the linked article, or the external address.', max_length=500, verbose_name='links to')),
                 ('anchor', models.CharField(blank=True, max_length=300, verbose_name='section')),
                 ('text', models.CharField(blank=True, max_length=300, verbose_name='link text')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing_links', to='articles.article', verbose_name='in article')),
@@ -107,6 +111,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='articlelink',
             index=models.Index(fields=['kind', 'target'], name='articlelink_kind_target'),
+        ),
+        migrations.AlterField(
+            model_name='articlerevision',
+            name='body',
+            field=markdownx.models.MarkdownxField(blank=True, help_text='Markdown, as in the article.', validators=[articles.models.content.validate_article_markdown], verbose_name='body'),
         ),
         migrations.RunPython(collect_existing_links, migrations.RunPython.noop),
         migrations.RunPython(grant_link_lists_to_roles, migrations.RunPython.noop),

@@ -13,6 +13,10 @@ so publishing or archiving the target changes the answer without re-saving.
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+# As long as a help link's URL. Indexed: PostgreSQL refuses index entries over ~2,700
+# bytes, and 500 characters stay under that even when every one takes 4 bytes.
+MAX_ADDRESS = 500
+
 
 class ArticleLinkQuerySet(models.QuerySet):
     def to_articles(self):
@@ -57,7 +61,7 @@ class ArticleLink(models.Model):
     )
     kind = models.CharField("kind", max_length=20, choices=Kind.choices)
     target = models.CharField(
-        "links to", max_length=2000, help_text="The slug of the linked article, or the external address."
+        "links to", max_length=MAX_ADDRESS, help_text="The slug of the linked article, or the external address."
     )
     anchor = models.CharField("section", max_length=300, blank=True)
     text = models.CharField("link text", max_length=300, blank=True)
@@ -119,7 +123,7 @@ class LinkCheckQuerySet(models.QuerySet):
 class LinkCheck(models.Model):
     """The last time an address was checked, and what it answered."""
 
-    url = models.CharField("address", max_length=2000, unique=True)
+    url = models.CharField("address", max_length=MAX_ADDRESS, unique=True)
     ok = models.BooleanField("working", default=False, db_index=True)
     status_code = models.PositiveSmallIntegerField("HTTP status", null=True, blank=True)
     error = models.CharField("error", max_length=500, blank=True)
@@ -142,6 +146,16 @@ class LinkCheck(models.Model):
         return f"HTTP {self.status_code}" if self.status_code else "not checked"
 
 
+def article_links_unique(links):
+    """Each link once; images aside, and addresses too long to record (or to check) left out."""
+    unique = {
+        (link.kind, link.target, link.anchor): link
+        for link in links
+        if link.kind != "image" and len(link.target) <= MAX_ADDRESS
+    }
+    return list(unique.values())
+
+
 def article_links_replace(*, article, links) -> None:
     """Store the links of `article`'s rendered body (a list of markdown.Link), replacing the old ones."""
     ArticleLink.objects.filter(article=article).delete()
@@ -149,9 +163,9 @@ def article_links_replace(*, article, links) -> None:
         ArticleLink(
             article=article,
             kind=link.kind,
-            target=link.target[:2000],
+            target=link.target,
             anchor=link.anchor[:300],
             text=link.text[:300],
         )
-        for link in {(link.kind, link.target, link.anchor): link for link in links if link.kind != "image"}.values()
+        for link in article_links_unique(links)
     )
