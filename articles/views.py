@@ -11,16 +11,18 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from . import deflection, selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
 from .page_cache import cached_article_search, cached_public_page
+from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
 from .uploads import image_upload_store
+from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
 
@@ -115,6 +117,8 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        if log:
+            deflection.search_record(request.session, query=query)
         context.update(
             {
                 "page": page,
@@ -175,30 +179,61 @@ def api_search(request):
     return JsonResponse({"query": page.query, "count": len(results), "results": results})
 
 
+CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
+
+
 def contact(request):
-    """The “still need help?” form; ?article=<slug> says which article the customer read."""
+    """
+    The “still need help?” form; ?article=<slug> says which article the customer
+    read. Without JavaScript, the first submit shows articles that may answer
+    it, with a button that sends the request anyway. A valid request is stored
+    with the visit's context (its emails go out after the commit) and the
+    customer is sent to the thank-you page, which shows its reference. A filled
+    honeypot gets the same thank-you page, and nothing is stored.
+    """
+    status = 200
+    suggestions = []
     if request.method == "POST":
         form = ContactForm(request.POST)
+        if form.is_valid() and form.is_bot():
+            return redirect("articles:contact_thanks")
         if form.is_valid():
             data = form.cleaned_data
-            contact_request_create(
-                name=data["name"],
-                email=data["email"],
+            suggestions = deflection.suggestions_before_sending(
+                request.session,
                 subject=data["subject"],
                 message=data["message"],
-                article=data["article"],
+                seen=request.POST.get("suggestions_seen") == "1",
             )
-            return redirect("articles:contact_thanks")
+        if form.is_valid() and not suggestions:
+            if form.allowed_by_rate_limits(client_ip=client_ip(request)):
+                contact_request = contact_request_create(
+                    name=data["name"],
+                    email=data["email"],
+                    subject=data["subject"],
+                    message=data["message"],
+                    article=data["article"],
+                    context=visit_context(request.session),
+                )
+                deflection.request_sent_record(request.session, article=data["article"])
+                request.session[CONTACT_REFERENCE_SESSION_KEY] = contact_request.reference
+                return redirect("articles:contact_thanks")
+            status = 429
     else:
         form = ContactForm(initial={"article": request.GET.get("article", "")})
     slug = form["article"].value()
-    article = Article.objects.published().filter(slug=slug).first() if slug else None
-    return render(request, "articles/contact.html", {"form": form, "article": article})
+    article = Article.objects.published().filter(slug=slug).first() if isinstance(slug, str) and slug else None
+    if article and request.method == "GET":
+        visit_article_set(request.session, slug=article.slug)
+    context = {"form": form, "article": article, "suggestions": suggestions}
+    return render(request, "articles/contact.html", context, status=status)
 
 
 def contact_thanks(request):
-    """Confirmation after a contact request was stored."""
-    return render(request, "articles/contact_thanks.html")
+    """Confirmation after a contact request was stored, with the reference to quote."""
+    return render(
+        request, "articles/contact_thanks.html", {"reference": request.session.get(CONTACT_REFERENCE_SESSION_KEY)}
+    )
 
 
 @staff_member_required

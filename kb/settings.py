@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kb.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Counts article views in the cache; outside any page cache so cached pages count too.
+    "articles.view_counts.ArticleViewCountMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,10 +205,17 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "help@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KB_SUPPORT_EMAIL = os.environ.get("KB_SUPPORT_EMAIL", "support@localhost")
+# When the emails of a contact request go out (docs/contact-mail.md): "thread" right
+# after the commit, from a background thread of the web process; "cron" only from
+# `manage.py send_pending_notifications`; "immediate" in the committing thread
+# (tests and scripts). The command retries failures in every mode.
+KB_MAIL_DELIVERY = os.environ.get("KB_MAIL_DELIVERY", "thread")
+if KB_MAIL_DELIVERY not in {"thread", "cron", "immediate"}:
+    raise ImproperlyConfigured("KB_MAIL_DELIVERY must be thread, cron or immediate.")
 
 # --- Security ---------------------------------------------------------------
 # DJANGO_HTTPS=1 means the site is served over TLS (directly or behind a proxy
@@ -239,6 +248,15 @@ KB_RATE_LIMIT_RATES = {
     "feedback_ip": os.environ.get("KB_RATE_FEEDBACK_IP", "60/h"),
     "search_ip": os.environ.get("KB_RATE_SEARCH_IP", "120/m"),
 }
+
+# --- Article view counts -------------------------------------------------------
+# Counted in the cache, written to the database in batches (articles/view_counts.py):
+# by `manage.py flush_view_counts` (cron, with a shared cache) and by each process
+# every N views or T seconds (0 turns either off). KB_VIEW_COUNTING=0 stops counting.
+
+KB_VIEW_COUNTING = env_flag("KB_VIEW_COUNTING", default=True)
+KB_VIEW_COUNTS_FLUSH_EVERY = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_EVERY", "1000"))
+KB_VIEW_COUNTS_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_SECONDS", "60"))
 
 # --- Markdown editor ----------------------------------------------------------
 # The admin's live preview uses the very function that renders public pages.

@@ -49,7 +49,7 @@ def grant_link_lists_to_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_staff_roles_and_first_versions'),
+        ('articles', '0012_merge_feedback'),
     ]
 
     operations = [
