@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
 from . import selectors
+from .admin_links import ArticleBodyWarningsMixin
 from .history import article_versions, version_diff
 from .markdown import render_markdown
 from .models import Article, ArticleDueForReview, ArticleRevision
@@ -567,7 +568,7 @@ class ArticleRevisionForm(forms.ModelForm):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(MarkdownxModelAdmin):
+class ArticleRevisionAdmin(ArticleBodyWarningsMixin, MarkdownxModelAdmin):
     """Working copies: started from a published article, approved onto it or discarded."""
 
     form = ArticleRevisionForm

@@ -40,6 +40,9 @@ ROLES: dict[str, list[str]] = {
         "articles.delete_synonymgroup",
         # What customers search for and fail to find.
         "articles.view_searchlog",
+        # Broken links between articles, and what check_links found.
+        "articles.view_brokenlink",
+        "articles.view_linkcheck",
     ],
     SUPPORT_AGENTS: [
         # Read every article, drafts included; never write one.

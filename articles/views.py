@@ -1,11 +1,13 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +21,7 @@ from .page_cache import cached_article_search, cached_public_page
 from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
+from .uploads import image_upload_store
 from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
@@ -237,7 +240,33 @@ def contact_thanks(request):
 @require_POST
 def markdown_preview(request):
     """The admin editor's live preview: the same render and sanitize as the public page."""
-    return HttpResponse(render_markdown(request.POST.get("content", "")).html)
+    try:
+        return HttpResponse(render_markdown(request.POST.get("content", "")).html)
+    except ValidationError as error:
+        # What saving would refuse is shown in the preview pane instead of failing the request.
+        return HttpResponse(format_html('<p class="errornote">{}</p>', " ".join(error.messages)))
+
+
+@require_POST
+def markdown_image_upload(request):
+    """
+    The Markdown editor's image upload (markdownx posts the file as `image`): answers
+    {"image_code": "![](url)"} for the editor to insert, or {"image": [reasons]} with 400.
+    Only for staff who may write articles.
+    """
+    user = request.user
+    may_write = user.has_perm("articles.add_article") or user.has_perm("articles.change_article")
+    if not (user.is_active and user.is_staff and may_write):
+        return JsonResponse({"image": ["You do not have permission to upload images."]}, status=403)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        url = image_upload_store(upload=upload)
+    except ValidationError as error:
+        return JsonResponse({"image": error.messages}, status=400)
+    # The alt text is left for the editor to write; saving the article reminds them.
+    return JsonResponse({"image_code": f"![]({url})"})
 
 
 def robots_txt(request):

@@ -172,11 +172,6 @@ def test_markdown_preview_is_for_staff_only(client, editor, customer):
     assert client.post("/markdownx/markdownify/", {}).status_code == 200
 
 
-def test_markdown_upload_is_not_mounted(client, editor):
-    client.force_login(editor)
-    assert client.post("/markdownx/upload/").status_code == 404
-
-
 # Query counts: fixed per page, whatever the number of articles and categories.
 # They count what rendering a page costs, so the page and search caches are off.
 

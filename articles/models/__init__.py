@@ -18,6 +18,7 @@ from .content import (
     validate_help_url,
 )
 from .feedback import ArticleFeedback
+from .links import ArticleLink, BrokenLink, LinkCheck
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
@@ -28,14 +29,17 @@ __all__ = [
     "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleDueForReview",
+    "ArticleLink",
     "ArticleRedirect",
     "ArticleViewCount",
     "ArticleRevision",
+    "BrokenLink",
     "Category",
     "ContactNote",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "LinkCheck",
     "OutgoingEmail",
     "SearchLog",
     "SearchWord",
