@@ -1,5 +1,7 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
+from functools import wraps
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -17,7 +19,7 @@ from .forms import ContactForm
 from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
-from .page_cache import cached_article_search, cached_public_page
+from .page_cache import cached_article_search, cached_public_page, cached_search_page
 from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
@@ -100,6 +102,26 @@ def _positive_int(value, default):
     return number if number > 0 else default
 
 
+def _noting_search_in_visit(view_func):
+    """
+    Note a submitted search (its first page) in the customer's visit, for the
+    context of a later contact request. Done outside the page cache, so a page
+    served from the cache is noted too and a page stored there holds no session.
+    """
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        response = view_func(request, *args, **kwargs)
+        query = request.GET.get("q", "")
+        if response.status_code == 200 and query.strip() and _positive_int(request.GET.get("page"), 1) == 1:
+            deflection.search_record(request.session, query=query)
+        return response
+
+    return wrapper
+
+
+@_noting_search_in_visit
+@cached_search_page(log_search=search_log_create)
 def search(request):
     """Search results for ?q= (with ?category= and ?page=), or a helpful page when empty."""
     query = request.GET.get("q", "")
@@ -117,8 +139,7 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
-        if log:
-            deflection.search_record(request.session, query=query)
+        request.search_log = log  # the page cache logs each search served from it the same way
         context.update(
             {
                 "page": page,
@@ -150,6 +171,7 @@ def search_open(request, log_id, slug):
 
 
 @require_GET
+@cached_public_page(params=("q", "limit", "category"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
 def api_search(request):
     """JSON search (contract 4): the same ranking as the search page."""
     query = request.GET.get("q", "")
