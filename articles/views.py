@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
+from .guards import search_guard
 from .markdown import render_markdown
 from .models import Article, Category
 from .search import article_search
@@ -85,6 +86,7 @@ def _positive_int(value, default):
     return number if number > 0 else default
 
 
+@search_guard(api=False)
 def search(request):
     """Search results for ?q= (with ?category= and ?page=), or a helpful page when empty."""
     query = request.GET.get("q", "")
@@ -133,6 +135,7 @@ def search_open(request, log_id, slug):
 
 
 @require_GET
+@search_guard(api=True)
 def api_search(request):
     """JSON search (contract 4): the same ranking as the search page."""
     query = request.GET.get("q", "")
