@@ -1,12 +1,7 @@
-"""
-Request-wide guards: hostile input turned into a clear 400 in one place, and the
-Content-Security-Policy with its one, narrower-scoped exception for the admin.
-"""
+"""Request-wide guard: hostile input turned into a clear 400, in one place."""
 
-from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 BAD_INPUT_MESSAGE = "The address or the form contains a NUL character (0x00), which no page accepts."
 
@@ -48,21 +43,3 @@ def bad_input_response(request: HttpRequest, message: str, *, status: int = 400)
         return JsonResponse({"error": message}, status=status)
     html = render_to_string("errors/400.html", {"message": message}, request=request)
     return HttpResponse(html, status=status)
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """
-    django-csp's middleware, with the admin's one exception scoped to /admin/:
-    Django's change list writes a small <style> element when a model offers no
-    bulk action (admin/change_list.html), so there, and only there, <style>
-    elements are allowed (style-src-elem). Style attributes stay blocked, and
-    scripts are 'self' everywhere, the admin included.
-    """
-
-    ADMIN_DIRECTIVES = {"style-src-elem": ["'self'", "'unsafe-inline'"]}
-
-    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only=report_only)
-        if request.path_info.startswith(reverse("admin:index")):
-            parts.replace = {**self.ADMIN_DIRECTIVES, **(parts.replace or {})}
-        return parts

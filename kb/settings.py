@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.middleware.BadInputMiddleware",
-    "articles.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -186,8 +186,10 @@ if env_flag("DJANGO_HTTPS"):
 # django-csp (the package Django 6's own CSP support grew from). No inline script
 # or style anywhere: templates load only static files, and Markdown is sanitized.
 # JSON-LD (<script type="application/ld+json">) is data, which CSP does not
-# govern. The admin gets its own, slightly wider policy in
-# articles/middleware.py (ContentSecurityPolicyMiddleware), on /admin/ only.
+# govern. The admin and its Markdown editor work under the same policy: Django's
+# admin templates load only static scripts; their one inline <style> is written
+# only when a ModelAdmin turns off both action bars, which none here does
+# (tests/test_security.py guards that).
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
