@@ -32,3 +32,10 @@ def site_help_links():
 def popular_articles(limit: int = 5):
     """Articles to offer when a search finds nothing: promoted first, then the rest in order."""
     return Article.objects.listed().order_by("-promoted", "category__position", "position")[:limit]
+
+
+def published_by_category():
+    """Every published article, grouped by category (in the home page's order), then in reading order."""
+    return Article.objects.published().select_related("category").order_by(
+        "category__position", "category__name", "category_id", "position", "title"
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import ArticlesFeed
 
 app_name = "articles"
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("search/open/<int:log_id>/<slug:slug>/", views.search_open, name="search_open"),
     path("api/search/", views.api_search, name="api_search"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>.md", views.article_markdown, name="article_markdown"),
+    path("feed.atom", ArticlesFeed(), name="feed"),
+    path("llms.txt", views.llms_txt, name="llms_txt"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),

@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from . import selectors, seo
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .guards import search_guard
@@ -233,3 +233,20 @@ def server_error(request):
     return HttpResponse(template.render({}), status=500)
 
 
+
+
+def article_markdown(request, slug):
+    """The published Markdown of one article under its title (text/markdown), for tools and assistants."""
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is None:
+        moved = get_object_or_404(Article.objects.published(), redirects__old_slug=slug)
+        return redirect(seo.markdown_url(moved), permanent=True)
+    response = HttpResponse(seo.article_markdown(article), content_type="text/markdown; charset=utf-8")
+    response["Link"] = f'<{request.build_absolute_uri(article.get_absolute_url())}>; rel="canonical"'
+    return response
+
+
+def llms_txt(request):
+    """/llms.txt: the site and its published articles, each linking to its Markdown copy."""
+    text = seo.llms_txt(request, selectors.published_by_category())
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -126,6 +126,8 @@ def hostile_site(db, settings):
 def test_payloads_in_article_markdown_never_run(live_server, watched, hostile_site):
     watched.goto(live_server.url + hostile_site.get_absolute_url())
     assert watched.page.locator("h1").inner_text().startswith("Payloads <script>")  # shown as text
+    # The JSON-LD block is data: present, and no CSP report about it (checked by goto()).
+    assert watched.page.locator('script[type="application/ld+json"]').count() == 1
     watched.goto(live_server.url + hostile_site.category.get_absolute_url())
     watched.goto(live_server.url + "/")
 
@@ -219,7 +221,8 @@ def test_the_admin_and_its_markdown_editor_work_under_the_policy(live_server, wa
 def test_the_watch_notices_an_inline_script_and_the_policy_blocks_it(live_server, watched, hostile_site):
     watched.goto(live_server.url + "/")
     watched.page.evaluate(
-        "() => { const s = document.createElement('script'); s.textContent = 'window.__xss=1'; document.body.append(s); }"
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__xss=1'; document.body.append(s); }"
     )
     watched.page.wait_for_timeout(100)
     assert watched.page.evaluate("window.__xss") == 0  # blocked by the policy
