@@ -13,9 +13,10 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import deflection, selectors
+from . import deflection, selectors, seo
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
+from .guards import search_guard
 from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
@@ -120,6 +121,7 @@ def _noting_search_in_visit(view_func):
     return wrapper
 
 
+@search_guard(api=False)
 @_noting_search_in_visit
 @cached_search_page(log_search=search_log_create)
 def search(request):
@@ -171,6 +173,7 @@ def search_open(request, log_id, slug):
 
 
 @require_GET
+@search_guard(api=True)
 @cached_public_page(params=("q", "limit", "category"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
 def api_search(request):
     """JSON search (contract 4): the same ranking as the search page."""
@@ -324,3 +327,20 @@ def server_error(request):
     """500 without touching the database or the request's context processors."""
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
+
+
+def article_markdown(request, slug):
+    """The published Markdown of one article under its title (text/markdown), for tools and assistants."""
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is None:
+        moved = get_object_or_404(Article.objects.published(), redirects__old_slug=slug)
+        return redirect(seo.markdown_url(moved), permanent=True)
+    response = HttpResponse(seo.article_markdown(article), content_type="text/markdown; charset=utf-8")
+    response["Link"] = f'<{request.build_absolute_uri(article.get_absolute_url())}>; rel="canonical"'
+    return response
+
+
+def llms_txt(request):
+    """/llms.txt: the site and its published articles, each linking to its Markdown copy."""
+    text = seo.llms_txt(request, selectors.published_by_category())
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
