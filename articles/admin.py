@@ -11,7 +11,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -22,9 +21,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
+from .admin_links import ArticleBodyWarningsMixin
+from .admin_requests import ContactRequestAdmin, OutgoingEmailAdmin  # noqa: F401  (the support queue)
 from .analytics import search_report
 from .editorial_admin import ArticleWorkflowAdminMixin, ReviewDueFilter
-from .models import Article, Category, ContactRequest, HelpLink, SearchLog, SynonymGroup, published_condition
+from .models import Article, Category, HelpLink, SearchLog, SynonymGroup, published_condition
 
 
 @admin.register(Category)
@@ -96,7 +97,7 @@ def _change_status(modeladmin, request, queryset, status, done, already):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowAdminMixin, MarkdownxModelAdmin):
+class ArticleAdmin(ArticleBodyWarningsMixin, ArticleWorkflowAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "category", "workflow_status", "review_due", "working_copy", "promoted", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "category", "promoted"]
     list_select_related = ["category"]
@@ -169,73 +170,6 @@ class HelpLinkAdmin(admin.ModelAdmin):
     fields = ["label", "url", "article", "position"]
 
 
-class NotifiedFilter(admin.SimpleListFilter):
-    title = "support notified"
-    parameter_name = "notified"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No, waiting for a retry")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(notified_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(notified_at__isnull=True)
-        return queryset
-
-
-@admin.register(ContactRequest)
-class ContactRequestAdmin(admin.ModelAdmin):
-    """Requests come from customers: agents only set the status and the assignee."""
-
-    list_display = ["created_at", "subject", "name", "email", "article", "status", "notified", "assignee"]
-    list_display_links = ["created_at", "subject"]
-    list_filter = ["status", "created_at", NotifiedFilter]
-    list_select_related = ["article", "assignee"]
-    search_fields = ["name", "email", "subject", "message"]
-    date_hierarchy = "created_at"
-    actions = ["mark_in_progress", "mark_resolved"]
-    fieldsets = [
-        ("Request", {"fields": ["created_at", "name", "email", "subject", "message", "article"]}),
-        ("Handling", {"fields": ["status", "assignee"]}),
-        (
-            "Notification",
-            {"classes": ["collapse"], "fields": ["notified_at", "notify_attempts", "notify_error"]},
-        ),
-    ]
-    readonly_fields = [
-        "name",
-        "email",
-        "subject",
-        "message",
-        "article",
-        "created_at",
-        "notified_at",
-        "notify_attempts",
-        "notify_error",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assignee":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="notified", boolean=True, ordering="notified_at")
-    def notified(self, contact_request):
-        return contact_request.notified_at is not None
-
-    @admin.action(description="Mark as in progress", permissions=["change"])
-    def mark_in_progress(self, request, queryset):
-        _change_status(self, request, queryset, ContactRequest.Status.OPEN, "marked as in progress", "in progress")
-
-    @admin.action(description="Mark as resolved", permissions=["change"])
-    def mark_resolved(self, request, queryset):
-        _change_status(self, request, queryset, ContactRequest.Status.RESOLVED, "marked as resolved", "resolved")
-
-
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(admin.ModelAdmin):
     list_display = ["terms"]
@@ -277,3 +211,7 @@ class SearchLogAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/articles/searchlog/report.html", context)
+
+
+# Support analytics and article feedback (registered on import).
+from . import support_admin  # noqa: E402, F401

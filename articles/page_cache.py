@@ -78,7 +78,27 @@ def _version_is_local() -> bool:
 
 
 def _new_version() -> str:
-    return f"{time.time_ns():x}.{secrets.token_hex(4)}"
+    token = f"{time.time_ns():x}.{secrets.token_hex(4)}"
+    # A scheduled article going live changes what the public sees with no write
+    # at all: the version carries when that happens next, and is replaced then.
+    due = _next_publish_at()
+    return f"{token}@{math.ceil(due)}" if due is not None else token
+
+
+def _next_publish_at() -> float | None:
+    """When the next approved article with a future publish date goes live (a timestamp), or None."""
+    # The model is looked up by name: the models import this module to report changes.
+    first = apps.get_model("articles", "Article").objects.scheduled().aggregate(first=Min("publish_at"))["first"]
+    return first.timestamp() if first is not None else None
+
+
+def _current(version: str) -> str:
+    """`version`, or a new one if a scheduled article has gone live since it was made."""
+    _, _, due = version.partition("@")
+    # The clock of the visibility rule (published_condition()).
+    if due.isdigit() and timezone.now().timestamp() >= int(due):
+        return _bump()
+    return version
 
 
 def _version_file() -> Path:
@@ -108,9 +128,9 @@ def _write_version_file(version: str) -> None:
 def content_version() -> str:
     """The current content version (a token that changes on every content change)."""
     if _version_is_local():
-        return _read_version_file()
+        return _current(_read_version_file())
     version = cache.get(VERSION_KEY)
-    return version if version is not None else _start_version()
+    return _current(version) if version is not None else _start_version()
 
 
 def _start_version() -> str:
@@ -121,12 +141,13 @@ def _start_version() -> str:
     return version
 
 
-def _bump() -> None:
+def _bump() -> str:
     version = _new_version()
     if _version_is_local():
         _write_version_file(version)
     else:
         cache.set(VERSION_KEY, version, timeout=None)
+    return version
 
 
 def content_changed() -> None:
@@ -143,12 +164,12 @@ def content_changed() -> None:
 def _get_with_version(key: str):
     """(entry under `key` or None, current version), in one round trip to a shared cache."""
     if _version_is_local():
-        return cache.get(key), _read_version_file()
+        return cache.get(key), _current(_read_version_file())
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
         return None, _start_version()
-    return found.get(key), version
+    return found.get(key), _current(version)
 
 
 def _digest(*parts: str) -> str:
