@@ -191,6 +191,14 @@ KB_RATE_LIMIT_RATES = {
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 
+# --- Search meaning signal -----------------------------------------------------
+# Embeddings from a model shipped inside the wordllama wheel, blended with the
+# lexical ranking (articles/search/semantic.py); KB_SEARCH_MEANING=0 ranks on
+# words alone. One BLAS thread per process: a web worker serves one request at a
+# time, and more threads only contend for the cores (set before numpy loads).
+KB_SEARCH_MEANING = env_flag("KB_SEARCH_MEANING", default=True)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 # --- Logging ----------------------------------------------------------------
 
 LOGGING = {

@@ -15,6 +15,7 @@ from .content import (
 )
 from .requests import ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .semantic import MeaningVector
 
 __all__ = [
     "Article",
@@ -24,6 +25,7 @@ __all__ = [
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "MeaningVector",
     "SearchLog",
     "SearchWord",
     "Section",

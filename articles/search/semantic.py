@@ -1,0 +1,383 @@
+"""
+The meaning signal of search: vectors of articles, sections and queries (the
+model is in embedding.py), stored, held in memory, and fused with the lexical
+ranking.
+
+Write side: `meaning_vectors_store()` is called by the index writer in the same
+transaction, one vector for the whole article and one per section, as float16
+bytes (models/semantic.py). Read side: each process holds all vectors in one
+`VectorMatrix` (see there), loaded on first use and reloaded when the version
+key in the cache changes, i.e. after an article was indexed or removed. If the
+model cannot load, search runs on its lexical ranking alone, and /healthz and
+the log say so.
+
+Fusion: `fuse()` blends the lexical ranking with the articles nearest in
+meaning (reciprocal rank fusion, constants tuned on the tuning half of the
+relevance queries); the lexical ranking still picks each article's section.
+"""
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from ..models import MeaningVector
+from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder
+
+logger = logging.getLogger(__name__)
+
+VERSION_CACHE_KEY = "search:meaning:version"
+
+_lock = threading.Lock()
+_encoder: Encoder | None = None
+_failure: str | None = None
+
+
+def encoder() -> Encoder | None:
+    """This process's model, loaded once; None (logged once) when it cannot load."""
+    global _encoder, _failure
+    if _encoder is None and _failure is None:
+        with _lock:
+            if _encoder is None and _failure is None:
+                try:
+                    _encoder = load_encoder()
+                except ModelUnavailable as error:
+                    _failure = str(error)
+                    logger.error("Search meaning signal unavailable, lexical ranking only: %s", error)
+    return _encoder
+
+
+def meaning_status() -> str:
+    """'ok' when the model is loaded (loading it if need be), 'off' when turned off, else 'unavailable'."""
+    if not settings.KB_SEARCH_MEANING:
+        return "off"
+    return "ok" if encoder() is not None else "unavailable"
+
+
+def reset_encoder() -> None:
+    """Forget the loaded model or its failure, so the next use loads it again (tests, reloads)."""
+    global _encoder, _failure
+    with _lock:
+        _encoder, _failure = None, None
+    _matrix.clear()
+
+
+def embed_query(text: str) -> np.ndarray | None:
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is None or not text.strip():
+        return None
+    vector = model.embed([text])[0]
+    return vector if vector.any() else None
+
+
+# --- Write side ------------------------------------------------------------------
+
+
+def article_texts(article, sections) -> list[str]:
+    """What is embedded: the article as a whole (its title, summary, tags and headings), then each section."""
+    headings = " ".join(s.title for s in sections if s.title)
+    texts = [f"{article.title}. {article.summary} {article.tags}. {headings}"]
+    texts += [f"{article.title}: {s.title}. {s.text}" for s in sections]
+    return texts
+
+
+def encode(vector: np.ndarray) -> bytes:
+    return vector.astype("<f2").tobytes()
+
+
+def decode(data: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<f2").astype(np.float32)
+
+
+def meaning_vectors_store(article, sections) -> None:
+    """Replace a published article's vectors (called by the index writer, in its transaction)."""
+    article.meaning_vectors.all().delete()
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is not None:
+        vectors = model.embed(article_texts(article, sections))
+        owners = [None, *sections]
+        article.meaning_vectors.bulk_create(
+            [
+                MeaningVector(article=article, section=section, model=MODEL_NAME, vector=encode(vector))
+                for section, vector in zip(owners, vectors, strict=True)
+            ]
+        )
+    vectors_changed()
+
+
+def meaning_vectors_delete(article_id: int) -> None:
+    MeaningVector.objects.filter(article_id=article_id).delete()
+    vectors_changed()
+
+
+def meaning_vectors_rebuild(articles_with_sections) -> None:
+    """Write the vectors of many articles at once (rebuild_index(): the table was emptied)."""
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is None:
+        return
+    rows = []
+    for article, sections in articles_with_sections:
+        vectors = model.embed(article_texts(article, sections))
+        rows += [
+            MeaningVector(
+                article_id=article.pk, section_id=getattr(owner, "pk", None), model=MODEL_NAME, vector=encode(v)
+            )
+            for owner, v in zip([None, *sections], vectors, strict=True)
+        ]
+    MeaningVector.objects.bulk_create(rows, batch_size=1000)
+
+
+def meaning_vectors_clear() -> None:
+    MeaningVector.objects.all().delete()
+    vectors_changed()
+
+
+def vectors_changed() -> None:
+    """Tell every process to reload its matrix: now, and again at commit (another may reload in between)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, None)
+
+
+# --- Read side -------------------------------------------------------------------
+
+
+@dataclass
+class VectorMatrix:
+    """
+    All vectors of the published articles, in this process's memory.
+
+    Articles: `article_ids`, their `categories` and a float32 matrix `articles`
+    (one unit row each). Sections: int8 rows with a float32 scale each
+    (`sections * section_scales` is the vector) and the row of their article in
+    `section_owner`. A search multiplies the query by the article matrix (one
+    BLAS call) and by the sections of the candidate articles only.
+    """
+
+    version: str
+    article_ids: np.ndarray
+    categories: np.ndarray
+    articles: np.ndarray
+    sections: np.ndarray
+    section_scales: np.ndarray
+    section_owner: np.ndarray
+    section_ids: np.ndarray
+    section_start: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        return sum(
+            getattr(self, name).nbytes
+            for name in (
+                "article_ids",
+                "categories",
+                "articles",
+                "sections",
+                "section_scales",
+                "section_owner",
+                "section_ids",
+                "section_start",
+            )
+        )
+
+
+def _quantize(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127
+    return np.round(rows / scales[:, None]).astype(np.int8), scales.astype(np.float32)
+
+
+def load_matrix(version: str) -> VectorMatrix:
+    """Read every current vector in one query (a published article's rows are all there is)."""
+    rows = MeaningVector.objects.filter(model=MODEL_NAME).order_by("article_id", "id")
+    rows = rows.values_list("article_id", "section_id", "article__category_id", "vector")
+    article_ids, categories, article_rows = [], [], []
+    section_ids, section_owner, section_rows = [], [], []
+    for article_id, section_id, category_id, data in rows.iterator(chunk_size=5000):
+        if section_id is None:
+            article_ids.append(article_id)
+            categories.append(category_id)
+            article_rows.append(bytes(data))
+        else:
+            section_ids.append(section_id)
+            section_owner.append(article_id)
+            section_rows.append(bytes(data))
+
+    def matrix(chunks):
+        return np.frombuffer(b"".join(chunks), dtype="<f2").reshape(len(chunks), DIMENSIONS).astype(np.float32)
+
+    articles = matrix(article_rows)
+    sections, scales = _quantize(matrix(section_rows))
+    ids = np.array(article_ids, dtype=np.int64)
+    owner_row = np.searchsorted(ids, np.array(section_owner, dtype=np.int64))
+    return VectorMatrix(
+        version=version,
+        article_ids=ids,
+        categories=np.array(categories, dtype=np.int64),
+        articles=articles,
+        sections=sections,
+        section_scales=scales,
+        section_owner=owner_row.astype(np.int32),
+        section_ids=np.array(section_ids, dtype=np.int64),
+        # Sections come in article order: article row i's are section_start[i]:section_start[i + 1].
+        section_start=np.searchsorted(owner_row, np.arange(len(ids) + 1)).astype(np.int64),
+    )
+
+
+class _MatrixHolder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.current: VectorMatrix | None = None
+
+    def get(self) -> VectorMatrix:
+        version = cache.get(VERSION_CACHE_KEY)
+        if version is None:
+            # A cleared or restarted cache: start a new version that all processes share.
+            version = uuid.uuid4().hex
+            cache.add(VERSION_CACHE_KEY, version, None)
+            version = cache.get(VERSION_CACHE_KEY) or version
+        current = self.current
+        if current is None or current.version != version:
+            with self.lock:
+                if self.current is None or self.current.version != version:
+                    self.current = load_matrix(version)
+                current = self.current
+        return current
+
+    def clear(self):
+        self.current = None
+
+
+_matrix = _MatrixHolder()
+
+
+def vector_matrix() -> VectorMatrix:
+    """This process's matrix, reloaded when the vectors changed (see VERSION_CACHE_KEY)."""
+    return _matrix.get()
+
+
+# --- Search time -------------------------------------------------------------------
+
+# Tuned on the tuning half of benchmarks/relevance/queries.yaml (docs/search-meaning.md).
+# Reciprocal rank fusion: an article scores 1 / (RRF_K + its lexical rank) plus
+# MEANING_WEIGHT / (RRF_K + its rank by meaning among the candidates).
+RRF_K = 10
+MEANING_WEIGHT = 1.0
+# The articles nearest in meaning that join the lexical candidates.
+MEANING_CANDIDATES = 30
+# An article's meaning score: its best section's cosine, or its own when higher,
+# plus this share of its own (so an article about the whole query beats one
+# with a single close section).
+ARTICLE_SHARE = 0.0
+# Instead of rank fusion, when set: lexical score / best lexical score + BLEND_WEIGHT * meaning score.
+BLEND_WEIGHT = 2.0
+# Articles that matched no word join the ranking only when their own cosine is at least this.
+MEANING_ONLY_MIN_SIMILARITY = 0.4
+# Nearest articles offered when no word matched must be at least this close.
+RELATED_MIN_SIMILARITY = 0.30
+
+
+@dataclass(frozen=True)
+class Fused:
+    """A ranking after fusion: (article, section or None, score) best first."""
+
+    ranked: list[tuple[int, int | None, float]]
+    by_meaning: bool = False
+
+
+def _section_rows(matrix: VectorMatrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The section rows of the given article rows, and for each the position of its article in `rows`."""
+    starts, ends = matrix.section_start[rows], matrix.section_start[rows + 1]
+    lengths = ends - starts
+    owners = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets, owners
+
+
+def meaning_scores(matrix: VectorMatrix, vector: np.ndarray, rows: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """Each candidate article's meaning score (see ARTICLE_SHARE); `whole` is the query times every article."""
+    own = whole[rows]
+    best = own.copy()
+    section_rows, owners = _section_rows(matrix, rows)
+    if len(section_rows):
+        sections = matrix.sections[section_rows].astype(np.float32) @ vector
+        sections *= matrix.section_scales[section_rows]
+        np.maximum.at(best, owners, sections)
+    return best + ARTICLE_SHARE * own
+
+
+def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10) -> Fused:
+    """
+    The lexical ranking `ranked` ((article, section, score), best first) blended
+    with the articles nearest to `text` in meaning. With no lexical match at all,
+    the nearest articles close enough to count as related, flagged `by_meaning`.
+    Without the model (or vectors), the lexical ranking unchanged.
+    """
+    vector = embed_query(text)
+    if vector is None:
+        return Fused(ranked)
+    matrix = vector_matrix()
+    if not len(matrix.article_ids):
+        return Fused(ranked)
+    whole = matrix.articles @ vector
+    allowed = np.ones(len(whole), dtype=bool) if category_id is None else matrix.categories == category_id
+    lexical_ids = np.array([article_id for article_id, _, _ in ranked], dtype=np.int64)
+    lexical_rows = np.searchsorted(matrix.article_ids, lexical_ids)
+    lexical_rows = np.minimum(lexical_rows, len(matrix.article_ids) - 1)
+    known = matrix.article_ids[lexical_rows] == lexical_ids
+    candidates = np.where(allowed, whole, -np.inf)
+    count = min(MEANING_CANDIDATES if ranked else max(needed, 1), int(allowed.sum()))
+    if count == 0:
+        return Fused(ranked)
+    nearest = np.argpartition(-candidates, count - 1)[:count]
+    # Articles that matched no word join only when close in meaning.
+    minimum = MEANING_ONLY_MIN_SIMILARITY if ranked else RELATED_MIN_SIMILARITY
+    nearest = nearest[candidates[nearest] >= minimum]
+    rows = np.unique(np.concatenate([lexical_rows[known], nearest]))
+    scores = meaning_scores(matrix, vector, rows, whole)
+    if not ranked:
+        order = np.argsort(-scores, kind="stable")
+        related = [
+            (int(matrix.article_ids[rows[i]]), None, float(scores[i]))
+            for i in order
+            if scores[i] >= RELATED_MIN_SIMILARITY
+        ]
+        return Fused(related, by_meaning=bool(related))
+    if BLEND_WEIGHT:
+        return Fused(_blend(ranked, matrix, rows, scores))
+    order = np.argsort(-scores, kind="stable")
+    meaning_rank = {int(matrix.article_ids[rows[i]]): rank for rank, i in enumerate(order)}
+    fused: dict[int, tuple[int | None, float]] = {}
+    for rank, (article_id, section_id, _score) in enumerate(ranked):
+        fused[article_id] = (section_id, 1 / (RRF_K + rank))
+    for article_id, rank in meaning_rank.items():
+        section_id, score = fused.get(article_id, (None, 0.0))
+        fused[article_id] = (section_id, score + MEANING_WEIGHT / (RRF_K + rank))
+    result = [(article_id, section_id, score) for article_id, (section_id, score) in fused.items()]
+    result.sort(key=lambda item: (-item[2], item[0]))
+    return Fused(result)
+
+
+def _blend(ranked, matrix, rows, scores):
+    """Lexical score over the best lexical score, plus BLEND_WEIGHT times the meaning score."""
+    top = max(score for _, _, score in ranked) or 1.0
+    fused = {article_id: (section_id, score / top) for article_id, section_id, score in ranked}
+    for row, meaning in zip(rows, scores, strict=True):
+        article_id = int(matrix.article_ids[row])
+        section_id, score = fused.get(article_id, (None, 0.0))
+        fused[article_id] = (section_id, score + BLEND_WEIGHT * float(meaning))
+    result = [(article_id, section_id, score) for article_id, (section_id, score) in fused.items()]
+    result.sort(key=lambda item: (-item[2], item[0]))
+    return result
+
+
+def nearest_articles(text: str, *, limit: int = 5) -> list[int]:
+    """Published articles nearest to `text` in meaning and close enough to be related, best first."""
+    return [article_id for article_id, _, _ in fuse([], text, needed=limit).ranked[:limit]]
