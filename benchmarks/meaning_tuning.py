@@ -75,7 +75,8 @@ def main(argv=None):
             connections.close_all()
             if args.engine == "postgres":
                 relevance.recreate_postgres_database(args.postgres_url, database, drop_only=True)
-    print(f"{len(queries)} tuning queries on {args.engine}, background {args.background}; lexical alone MRR {lexical:.3f}")
+    print(f"{len(queries)} tuning queries on {args.engine}, background {args.background}")
+    print(f"lexical alone: MRR {lexical:.3f}")
     results.sort(key=lambda r: -r[0])
     for mrr, settings, metrics in results[:15]:
         kinds = " ".join(f"{k}={metrics[k]['mrr']:.3f}" for k in relevance.KINDS if k in metrics)
