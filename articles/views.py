@@ -17,6 +17,7 @@ from .markdown import render_markdown
 from .models import Article, Category
 from .search import article_search
 from .search.engine import MAX_LIMIT
+from .search.semantic import meaning_status
 from .services import contact_request_create
 
 RESULTS_PER_PAGE = 10
@@ -100,8 +101,10 @@ def search(request):
             offset=(page_number - 1) * RESULTS_PER_PAGE,
         )
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
-        # Log the submitted search once, not again for each further page of it.
-        log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        # Log the submitted search once, not again for each further page of it. Articles
+        # offered only by meaning count as no result: the query still shows a content gap.
+        result_count = 0 if page.by_meaning else page.total
+        log = search_log_create(query=query, result_count=result_count) if page_number == 1 else None
         context.update(
             {
                 "page": page,
@@ -159,7 +162,9 @@ def api_search(request):
         }
         for r in page.results
     ]
-    return JsonResponse({"query": page.query, "count": len(results), "results": results})
+    return JsonResponse(
+        {"query": page.query, "count": len(results), "results": results, "by_meaning": page.by_meaning}
+    )
 
 
 def contact(request):
@@ -209,19 +214,29 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
+    """
+    200 when the database answers, 503 otherwise (for load balancers and monitors).
+    `search_meaning` says whether search has its meaning signal ("ok") or ranks on
+    words alone ("unavailable", or "off" by configuration): degraded, not down.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    return JsonResponse({"status": "ok", "search_meaning": meaning_status()})
 
 
 def page_not_found(request, exception):
-    """404 with a search box, so a dead link still leads somewhere."""
-    return render(request, "errors/404.html", {"query": request.GET.get("q", "")}, status=404)
+    """
+    404 with a search box, so a dead link still leads somewhere; an unknown article
+    address also offers the articles nearest in meaning to the words of its slug.
+    """
+    match = request.resolver_match
+    slug = match.kwargs.get("slug", "") if match and match.view_name == "articles:article" else ""
+    related = selectors.articles_related_to(slug.replace("-", " ")) if slug else []
+    return render(request, "errors/404.html", {"query": request.GET.get("q", ""), "related": related}, status=404)
 
 
 def server_error(request):

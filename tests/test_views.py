@@ -141,7 +141,7 @@ def test_api_only_answers_get(client, db):
 
 def test_healthz(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.content == b"ok\n"
+    assert response.status_code == 200 and response.json()["status"] == "ok"
 
 
 def test_robots_txt_points_at_the_sitemap(client, db):

@@ -20,6 +20,7 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 from django.conf import settings
@@ -32,6 +33,11 @@ from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_e
 logger = logging.getLogger(__name__)
 
 VERSION_CACHE_KEY = "search:meaning:version"
+# Numbers per vector held in memory (the database keeps all DIMENSIONS): 128 keep
+# 100,000 articles and their sections within 150 MB per process (docs/search-meaning.md).
+MATRIX_DIMENSIONS = 128
+# Vectors read from the database per round trip when loading the matrix.
+LOAD_CHUNK = 5000
 
 _lock = threading.Lock()
 _encoder: Encoder | None = None
@@ -153,13 +159,16 @@ def _new_version() -> None:
 @dataclass
 class VectorMatrix:
     """
-    All vectors of the published articles, in this process's memory.
+    All vectors of the published articles, in this process's memory, cut to
+    their first MATRIX_DIMENSIONS numbers (the model is trained so that a prefix
+    of its vector is a smaller embedding of its own) and unit length again.
 
-    Articles: `article_ids`, their `categories` and a float32 matrix `articles`
-    (one unit row each). Sections: int8 rows with a float32 scale each
-    (`sections * section_scales` is the vector) and the row of their article in
-    `section_owner`. A search multiplies the query by the article matrix (one
-    BLAS call) and by the sections of the candidate articles only.
+    Articles: `article_ids` (ascending), their `categories` and a float32 matrix
+    `articles`, one row each. Sections: int8 rows with a float32 scale each
+    (`sections * section_scales` is the vector), in article order: article row
+    i's sections are rows section_start[i]:section_start[i + 1]. A search
+    multiplies the query by the article matrix (one BLAS call) and by the
+    sections of its candidate articles only.
     """
 
     version: str
@@ -168,66 +177,69 @@ class VectorMatrix:
     articles: np.ndarray
     sections: np.ndarray
     section_scales: np.ndarray
-    section_owner: np.ndarray
-    section_ids: np.ndarray
     section_start: np.ndarray
 
     @property
     def nbytes(self) -> int:
-        return sum(
-            getattr(self, name).nbytes
-            for name in (
-                "article_ids",
-                "categories",
-                "articles",
-                "sections",
-                "section_scales",
-                "section_owner",
-                "section_ids",
-                "section_start",
-            )
-        )
+        names = ("article_ids", "categories", "articles", "sections", "section_scales", "section_start")
+        return sum(getattr(self, name).nbytes for name in names)
+
+
+def shorten(vectors: np.ndarray) -> np.ndarray:
+    """The first MATRIX_DIMENSIONS numbers of each vector, at unit length again."""
+    vectors = np.asarray(vectors, dtype=np.float32)[..., :MATRIX_DIMENSIONS]
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
 
 
 def _quantize(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127
+    scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127 if len(rows) else np.zeros(0)
     return np.round(rows / scales[:, None]).astype(np.int8), scales.astype(np.float32)
 
 
+def _stored(chunks: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(chunks), dtype="<f2").reshape(len(chunks), DIMENSIONS)
+
+
 def load_matrix(version: str) -> VectorMatrix:
-    """Read every current vector in one query (a published article's rows are all there is)."""
+    """
+    Read every current vector in one query, a chunk at a time, so that memory
+    never holds much more than the finished matrix.
+    """
     rows = MeaningVector.objects.filter(model=MODEL_NAME).order_by("article_id", "id")
-    rows = rows.values_list("article_id", "section_id", "article__category_id", "vector")
-    article_ids, categories, article_rows = [], [], []
-    section_ids, section_owner, section_rows = [], [], []
-    for article_id, section_id, category_id, data in rows.iterator(chunk_size=5000):
-        if section_id is None:
-            article_ids.append(article_id)
-            categories.append(category_id)
-            article_rows.append(bytes(data))
-        else:
-            section_ids.append(section_id)
-            section_owner.append(article_id)
-            section_rows.append(bytes(data))
+    rows = rows.values_list("article_id", "section_id", "article__category_id", "vector").iterator(
+        chunk_size=LOAD_CHUNK
+    )
+    ids, categories, articles, owners, sections, scales = [], [], [], [], [], []
+    while chunk := list(islice(rows, LOAD_CHUNK)):
+        heads = [row for row in chunk if row[1] is None]
+        parts = [row for row in chunk if row[1] is not None]
+        if heads:
+            ids.append(np.array([row[0] for row in heads], dtype=np.int64))
+            categories.append(np.array([row[2] for row in heads], dtype=np.int64))
+            articles.append(shorten(_stored([bytes(row[3]) for row in heads])))
+        if parts:
+            owners.append(np.array([row[0] for row in parts], dtype=np.int64))
+            quantized, scale = _quantize(shorten(_stored([bytes(row[3]) for row in parts])))
+            sections.append(quantized)
+            scales.append(scale)
 
-    def matrix(chunks):
-        return np.frombuffer(b"".join(chunks), dtype="<f2").reshape(len(chunks), DIMENSIONS).astype(np.float32)
+    def join(arrays, dtype, width=None):
+        if arrays:
+            return np.concatenate(arrays)
+        return np.zeros((0, width) if width else 0, dtype=dtype)
 
-    articles = matrix(article_rows)
-    sections, scales = _quantize(matrix(section_rows))
-    ids = np.array(article_ids, dtype=np.int64)
-    owner_row = np.searchsorted(ids, np.array(section_owner, dtype=np.int64))
+    article_ids = join(ids, np.int64)
+    owner_ids = join(owners, np.int64)
+    owner_rows = np.searchsorted(article_ids, owner_ids)
     return VectorMatrix(
         version=version,
-        article_ids=ids,
-        categories=np.array(categories, dtype=np.int64),
-        articles=articles,
-        sections=sections,
-        section_scales=scales,
-        section_owner=owner_row.astype(np.int32),
-        section_ids=np.array(section_ids, dtype=np.int64),
-        # Sections come in article order: article row i's are section_start[i]:section_start[i + 1].
-        section_start=np.searchsorted(owner_row, np.arange(len(ids) + 1)).astype(np.int64),
+        article_ids=article_ids,
+        categories=join(categories, np.int64),
+        articles=join(articles, np.float32, MATRIX_DIMENSIONS),
+        sections=join(sections, np.int8, MATRIX_DIMENSIONS),
+        section_scales=join(scales, np.float32),
+        section_start=np.searchsorted(owner_rows, np.arange(len(article_ids) + 1)),
     )
 
 
@@ -278,9 +290,8 @@ MEANING_CANDIDATES = 30
 ARTICLE_SHARE = 0.0
 # Instead of rank fusion, when set: lexical score / best lexical score + BLEND_WEIGHT * meaning score.
 BLEND_WEIGHT = 2.0
-# Articles that matched no word join the ranking only when their own cosine is at least this.
-MEANING_ONLY_MIN_SIMILARITY = 0.4
-# Nearest articles offered when no word matched must be at least this close.
+# An article that matched no word joins the ranking, or is offered when nothing
+# matched, only when its own cosine with the query is at least this.
 RELATED_MIN_SIMILARITY = 0.30
 
 
@@ -323,6 +334,7 @@ def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10)
     vector = embed_query(text)
     if vector is None:
         return Fused(ranked)
+    vector = shorten(vector)
     matrix = vector_matrix()
     if not len(matrix.article_ids):
         return Fused(ranked)
@@ -338,17 +350,12 @@ def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10)
         return Fused(ranked)
     nearest = np.argpartition(-candidates, count - 1)[:count]
     # Articles that matched no word join only when close in meaning.
-    minimum = MEANING_ONLY_MIN_SIMILARITY if ranked else RELATED_MIN_SIMILARITY
-    nearest = nearest[candidates[nearest] >= minimum]
+    nearest = nearest[candidates[nearest] >= RELATED_MIN_SIMILARITY]
     rows = np.unique(np.concatenate([lexical_rows[known], nearest]))
     scores = meaning_scores(matrix, vector, rows, whole)
     if not ranked:
         order = np.argsort(-scores, kind="stable")
-        related = [
-            (int(matrix.article_ids[rows[i]]), None, float(scores[i]))
-            for i in order
-            if scores[i] >= RELATED_MIN_SIMILARITY
-        ]
+        related = [(int(matrix.article_ids[rows[i]]), None, float(scores[i])) for i in order]
         return Fused(related, by_meaning=bool(related))
     if BLEND_WEIGHT:
         return Fused(_blend(ranked, matrix, rows, scores))
