@@ -198,7 +198,7 @@ def test_a_model_that_fails_its_checksum_leaves_search_on_words_alone(broken_mod
 
 def test_healthz_says_whether_search_has_its_meaning_signal(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "search_meaning": "ok"}
+    assert response.status_code == 200 and response.json()["search_meaning"] == "ok"
 
 
 def test_healthz_stays_up_and_reports_a_model_that_cannot_load(client, broken_model):

@@ -18,6 +18,7 @@ relevance queries); the lexical ranking still picks each article's section.
 
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from itertools import islice
@@ -26,8 +27,9 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Max
 
-from ..models import MeaningVector
+from ..models.semantic import MeaningVector  # the module, not the package: the models import search
 from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ VERSION_CACHE_KEY = "search:meaning:version"
 # Numbers per vector held in memory (the database keeps all DIMENSIONS): 128 keep
 # 100,000 articles and their sections within 150 MB per process (docs/search-meaning.md).
 MATRIX_DIMENSIONS = 128
+# How often a process checks the table itself for vectors written by others (see _MatrixHolder).
+RECHECK_SECONDS = 60
 # Vectors read from the database per round trip when loading the matrix.
 LOAD_CHUNK = 5000
 
@@ -244,9 +248,19 @@ def load_matrix(version: str) -> VectorMatrix:
 
 
 class _MatrixHolder:
+    """
+    This process's matrix. It is reloaded when the version in the cache changes
+    (each write of vectors sets a new one), and, since a local-memory cache is
+    not shared between processes, also when a look at the table once every
+    RECHECK_SECONDS finds other vectors than were loaded (their count and
+    highest id).
+    """
+
     def __init__(self):
         self.lock = threading.Lock()
         self.current: VectorMatrix | None = None
+        self.fingerprint: tuple = ()
+        self.checked = 0.0
 
     def get(self) -> VectorMatrix:
         version = cache.get(VERSION_CACHE_KEY)
@@ -256,15 +270,25 @@ class _MatrixHolder:
             cache.add(VERSION_CACHE_KEY, version, None)
             version = cache.get(VERSION_CACHE_KEY) or version
         current = self.current
-        if current is None or current.version != version:
+        stale = current is None or current.version != version
+        if not stale and time.monotonic() - self.checked > RECHECK_SECONDS:
+            self.checked = time.monotonic()
+            stale = _fingerprint() != self.fingerprint
+        if stale:
             with self.lock:
-                if self.current is None or self.current.version != version:
+                if self.current is None or self.current is current:
+                    self.fingerprint = _fingerprint()
+                    self.checked = time.monotonic()
                     self.current = load_matrix(version)
                 current = self.current
         return current
 
     def clear(self):
         self.current = None
+
+
+def _fingerprint() -> tuple:
+    return tuple(MeaningVector.objects.aggregate(count=Count("id"), last=Max("id")).values())
 
 
 _matrix = _MatrixHolder()

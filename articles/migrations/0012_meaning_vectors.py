@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_search_head_and_lexemes'),
+        ('articles', '0011_merge_contact_queue_and_workflow'),
     ]
 
     operations = [
