@@ -40,7 +40,7 @@ class ContactForm(forms.ModelForm):
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "subject": forms.TextInput(attrs={"data-search-suggest": "true", "autocomplete": "off"}),
+            "subject": forms.TextInput(attrs={"autocomplete": "off"}),
             "message": forms.Textarea(attrs={"rows": 8}),
         }
         error_messages = {

@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from . import deflection, selectors
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .health import health_checks
@@ -20,6 +20,7 @@ from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .search.semantic import meaning_status
 from .services import contact_request_create
+from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
 
@@ -116,6 +117,8 @@ def search(request):
         # offered only by meaning count as no result: the query still shows a content gap.
         result_count = 0 if page.by_meaning else page.total
         log = search_log_create(query=query, result_count=result_count) if page_number == 1 else None
+        if log:
+            deflection.search_record(request.session, query=query)
         context.update(
             {
                 "page": page,
@@ -184,25 +187,37 @@ CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
 def contact(request):
     """
     The “still need help?” form; ?article=<slug> says which article the customer
-    read. A valid request is stored (its emails go out after the commit) and the
+    read. Without JavaScript, the first submit shows articles that may answer
+    it, with a button that sends the request anyway. A valid request is stored
+    with the visit's context (its emails go out after the commit) and the
     customer is sent to the thank-you page, which shows its reference. A filled
     honeypot gets the same thank-you page, and nothing is stored.
     """
     status = 200
+    suggestions = []
     if request.method == "POST":
         form = ContactForm(request.POST)
         if form.is_valid() and form.is_bot():
             return redirect("articles:contact_thanks")
         if form.is_valid():
+            data = form.cleaned_data
+            suggestions = deflection.suggestions_before_sending(
+                request.session,
+                subject=data["subject"],
+                message=data["message"],
+                seen=request.POST.get("suggestions_seen") == "1",
+            )
+        if form.is_valid() and not suggestions:
             if form.allowed_by_rate_limits(client_ip=client_ip(request)):
-                data = form.cleaned_data
                 contact_request = contact_request_create(
                     name=data["name"],
                     email=data["email"],
                     subject=data["subject"],
                     message=data["message"],
                     article=data["article"],
+                    context=visit_context(request.session),
                 )
+                deflection.request_sent_record(request.session, article=data["article"])
                 request.session[CONTACT_REFERENCE_SESSION_KEY] = contact_request.reference
                 return redirect("articles:contact_thanks")
             status = 429
@@ -210,7 +225,10 @@ def contact(request):
         form = ContactForm(initial={"article": request.GET.get("article", "")})
     slug = form["article"].value()
     article = Article.objects.published().filter(slug=slug).first() if isinstance(slug, str) and slug else None
-    return render(request, "articles/contact.html", {"form": form, "article": article}, status=status)
+    if article and request.method == "GET":
+        visit_article_set(request.session, slug=article.slug)
+    context = {"form": form, "article": article, "suggestions": suggestions}
+    return render(request, "articles/contact.html", context, status=status)
 
 
 def contact_thanks(request):
@@ -269,5 +287,3 @@ def server_error(request):
     """500 without touching the database or the request's context processors."""
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
-
-

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kb.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Counts article views in the cache; outside any page cache so cached pages count too.
+    "articles.view_counts.ArticleViewCountMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,6 +226,15 @@ KB_RATE_LIMIT_RATES = {
     "feedback_ip": os.environ.get("KB_RATE_FEEDBACK_IP", "60/h"),
     "search_ip": os.environ.get("KB_RATE_SEARCH_IP", "120/m"),
 }
+
+# --- Article view counts -------------------------------------------------------
+# Counted in the cache, written to the database in batches (articles/view_counts.py):
+# by `manage.py flush_view_counts` (cron, with a shared cache) and by each process
+# every N views or T seconds (0 turns either off). KB_VIEW_COUNTING=0 stops counting.
+
+KB_VIEW_COUNTING = env_flag("KB_VIEW_COUNTING", default=True)
+KB_VIEW_COUNTS_FLUSH_EVERY = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_EVERY", "1000"))
+KB_VIEW_COUNTS_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_SECONDS", "60"))
 
 # --- Markdown editor ----------------------------------------------------------
 # The admin's live preview uses the very function that renders public pages.

@@ -29,3 +29,6 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic, no mi
 # reads are routed to it only where a test sets KB_READ_REPLICA = "replica".
 if "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# View counts are flushed by the tests that check it, never by a request in passing.
+KB_VIEW_COUNTS_FLUSH_EVERY = 0
+KB_VIEW_COUNTS_FLUSH_SECONDS = 0

@@ -14,6 +14,7 @@ VALID = {
     "email": "ada@example.com",
     "subject": "Cannot log in",
     "message": "I reset my password and still cannot sign in.",
+    "suggestions_seen": "1",  # past the suggested-articles step (tests/test_deflection.py)
 }
 
 

@@ -191,6 +191,7 @@ def uncached(settings):
     settings.KB_PAGE_CACHE = False
     settings.KB_SEARCH_CACHE_SECONDS = 0
 
+
 def _grow(make_article, make_category, n):
     for _ in range(n):
         category = make_category()
@@ -210,7 +211,8 @@ def test_query_count_does_not_grow_with_content(client, uncached, login_article,
     _grow(make_article, make_category, 12)
     count_queries(client, url)  # search reloads its meaning vectors once after content changed
     assert count_queries(client, url) == small
-    assert small <= 10
+    # A submitted search is logged and noted in the visit (the session row is read and saved).
+    assert small <= (13 if url.startswith("/search/?") else 10)
 
 
 def test_query_counts_per_page(client, uncached, login_article):

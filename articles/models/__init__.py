@@ -1,8 +1,10 @@
 """
 The help center's models, one module per area: content (categories, articles,
-sections, help links), customer requests and the emails they cause, and search support.
+sections, help links), customer requests and the emails they cause, search
+support, feedback and visit activity.
 """
 
+from .activity import ArticleViewCount, VisitEvent
 from .content import (
     Article,
     ArticleQuerySet,
@@ -15,6 +17,7 @@ from .content import (
     published_condition,
     validate_help_url,
 )
+from .feedback import ArticleFeedback
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
@@ -23,9 +26,11 @@ from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
     "Article",
+    "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleDueForReview",
     "ArticleRedirect",
+    "ArticleViewCount",
     "ArticleRevision",
     "Category",
     "ContactNote",
@@ -38,6 +43,7 @@ __all__ = [
     "SearchWord",
     "Section",
     "SynonymGroup",
+    "VisitEvent",
     "can_preview_articles",
     "published_condition",
     "validate_help_url",

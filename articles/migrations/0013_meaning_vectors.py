@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_merge_contact_queue_and_workflow'),
+        ('articles', '0012_merge_feedback'),
     ]
 
     operations = [
