@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -218,3 +219,13 @@ def test_loading_the_model_adds_no_root_log_handler_and_never_imports_wordllama(
     assert semantic.encoder() is not None
     assert logging.getLogger().handlers == handlers
     assert "wordllama" not in sys.modules
+
+
+def test_the_meaning_signal_scores_candidates_and_offers_the_nearest(help_articles):
+    parsed = SimpleNamespace(text="forgotten credentials", corrected="")
+    signal = semantic.MeaningSignal()
+    scores = signal.scores(parsed, [a.pk for a in help_articles.values()])
+    assert set(scores) == {a.pk for a in help_articles.values()}
+    assert max(scores, key=scores.get) == help_articles["password"].pk
+    assert signal.nearest(parsed, category_id=None, limit=2)[0] == help_articles["password"].pk
+    assert signal.nearest(parsed, category_id=help_articles["password"].category_id + 1000, limit=2) == []

@@ -33,6 +33,8 @@ DIMENSIONS = 256
 # Tokens embedded per text: a section's first words say what it is about, and
 # the cost of a lookup grows with the length.
 MAX_TOKENS = 512
+# Texts embedded together: their distinct tokens make one small matrix.
+EMBED_BATCH = 32
 # Words whose tokens are remembered (about 100 bytes each).
 WORD_CACHE_SIZE = 200_000
 VERSION_CACHE_KEY = "search:meaning:version"
@@ -81,19 +83,27 @@ class Encoder:
         return self.tokenizer.encode(word, add_special_tokens=False).ids
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        ids = self.token_ids(texts)
-        lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
-        vectors = np.zeros((len(ids), self.table.shape[1]), dtype=np.float32)
-        if lengths.any():
-            # Token counts per text times the rows of the distinct tokens: one small
-            # matrix product per batch, and only those rows converted from float16.
-            flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
-            distinct, column = np.unique(flat, return_inverse=True)
-            counts = np.zeros((len(ids), len(distinct)), dtype=np.float32)
-            np.add.at(counts, (np.repeat(np.arange(len(ids)), lengths), column), 1.0)
-            vectors = counts @ self.table[distinct].astype(np.float32)
+        texts = list(texts)
+        vectors = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
+        for start in range(0, len(texts), EMBED_BATCH):
+            vectors[start : start + EMBED_BATCH] = self._sums(self.token_ids(texts[start : start + EMBED_BATCH]))
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
+
+    def _sums(self, ids: list[list[int]]) -> np.ndarray:
+        """
+        Each text's sum of token vectors: its token counts times the rows of the
+        batch's distinct tokens, one small matrix product, and only those rows
+        converted from float16.
+        """
+        lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
+        if not lengths.any():
+            return np.zeros((len(ids), self.table.shape[1]), dtype=np.float32)
+        flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+        distinct, column = np.unique(flat, return_inverse=True)
+        cells = np.repeat(np.arange(len(ids)), lengths) * len(distinct) + column
+        counts = np.bincount(cells, minlength=len(ids) * len(distinct)).reshape(len(ids), len(distinct))
+        return counts.astype(np.float32) @ self.table[distinct].astype(np.float32)
 
 
 def package_folder() -> Path:

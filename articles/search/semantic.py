@@ -24,17 +24,24 @@ from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
 
-from ..models.semantic import MeaningVector  # the module, not the package: the models import search
 from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder
 
 logger = logging.getLogger(__name__)
 
 VERSION_CACHE_KEY = "search:meaning:version"
+
+
+def _model():
+    # From the app registry: the models import the search package, so it imports no model.
+    return apps.get_model("articles", "MeaningVector")
+
+
 # Numbers per vector held in memory (the database keeps all DIMENSIONS): 128 keep
 # 100,000 articles and their sections within 150 MB per process (docs/search-meaning.md).
 MATRIX_DIMENSIONS = 128
@@ -113,7 +120,7 @@ def meaning_vectors_store(article, sections) -> None:
         owners = [None, *sections]
         article.meaning_vectors.bulk_create(
             [
-                MeaningVector(article=article, section=section, model=MODEL_NAME, vector=encode(vector))
+                _model()(article=article, section=section, model=MODEL_NAME, vector=encode(vector))
                 for section, vector in zip(owners, vectors, strict=True)
             ]
         )
@@ -121,7 +128,7 @@ def meaning_vectors_store(article, sections) -> None:
 
 
 def meaning_vectors_delete(article_id: int) -> None:
-    MeaningVector.objects.filter(article_id=article_id).delete()
+    _model().objects.filter(article_id=article_id).delete()
     vectors_changed()
 
 
@@ -130,20 +137,20 @@ def meaning_vectors_rebuild(articles_with_sections) -> None:
     model = encoder() if settings.KB_SEARCH_MEANING else None
     if model is None:
         return
-    rows = []
+    owners, texts = [], []
     for article, sections in articles_with_sections:
-        vectors = model.embed(article_texts(article, sections))
-        rows += [
-            MeaningVector(
-                article_id=article.pk, section_id=getattr(owner, "pk", None), model=MODEL_NAME, vector=encode(v)
-            )
-            for owner, v in zip([None, *sections], vectors, strict=True)
-        ]
-    MeaningVector.objects.bulk_create(rows, batch_size=1000)
+        owners += [(article.pk, getattr(section, "pk", None)) for section in [None, *sections]]
+        texts += article_texts(article, sections)
+    vectors = model.embed(texts)
+    rows = [
+        _model()(article_id=article_id, section_id=section_id, model=MODEL_NAME, vector=encode(vector))
+        for (article_id, section_id), vector in zip(owners, vectors, strict=True)
+    ]
+    _model().objects.bulk_create(rows, batch_size=1000)
 
 
 def meaning_vectors_clear() -> None:
-    MeaningVector.objects.all().delete()
+    _model().objects.all().delete()
     vectors_changed()
 
 
@@ -210,7 +217,7 @@ def load_matrix(version: str) -> VectorMatrix:
     Read every current vector in one query, a chunk at a time, so that memory
     never holds much more than the finished matrix.
     """
-    rows = MeaningVector.objects.filter(model=MODEL_NAME).order_by("article_id", "id")
+    rows = _model().objects.filter(model=MODEL_NAME).order_by("article_id", "id")
     rows = rows.values_list("article_id", "section_id", "article__category_id", "vector").iterator(
         chunk_size=LOAD_CHUNK
     )
@@ -288,7 +295,7 @@ class _MatrixHolder:
 
 
 def _fingerprint() -> tuple:
-    return tuple(MeaningVector.objects.aggregate(count=Count("id"), last=Max("id")).values())
+    return tuple(_model().objects.aggregate(count=Count("id"), last=Max("id")).values())
 
 
 _matrix = _MatrixHolder()
@@ -336,9 +343,14 @@ def _section_rows(matrix: VectorMatrix, rows: np.ndarray) -> tuple[np.ndarray, n
     return np.repeat(starts, lengths) + offsets, owners
 
 
-def meaning_scores(matrix: VectorMatrix, vector: np.ndarray, rows: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    """Each candidate article's meaning score (see ARTICLE_SHARE); `whole` is the query times every article."""
-    own = whole[rows]
+def meaning_scores(
+    matrix: VectorMatrix, vector: np.ndarray, rows: np.ndarray, whole: np.ndarray, *, positions: bool = False
+) -> np.ndarray:
+    """
+    Each candidate article's meaning score (see ARTICLE_SHARE). `whole` is the
+    query times every article, or, with `positions`, times the candidates only.
+    """
+    own = whole if positions else whole[rows]
     best = own.copy()
     section_rows, owners = _section_rows(matrix, rows)
     if len(section_rows):
@@ -412,3 +424,31 @@ def _blend(ranked, matrix, rows, scores):
 def nearest_articles(text: str, *, limit: int = 5) -> list[int]:
     """Published articles nearest to `text` in meaning and close enough to be related, best first."""
     return [article_id for article_id, _, _ in fuse([], text, needed=limit).ranked[:limit]]
+
+
+class MeaningSignal:
+    """
+    The meaning signal in the shape of a ranking signal: a score for each
+    candidate article (`scores()`), and the nearest articles when no word
+    matched (`nearest()`). Queries are anything with `text` and `corrected`.
+    """
+
+    weight = 1.0
+
+    def scores(self, parsed, article_ids) -> dict[int, float]:
+        vector = embed_query(parsed.corrected or parsed.text)
+        if vector is None:
+            return {}
+        matrix = vector_matrix()
+        if not len(matrix.article_ids):
+            return {}
+        vector = shorten(vector)
+        ids = np.asarray(list(article_ids), dtype=np.int64)
+        rows = np.minimum(np.searchsorted(matrix.article_ids, ids), len(matrix.article_ids) - 1)
+        rows = rows[matrix.article_ids[rows] == ids]
+        scores = meaning_scores(matrix, vector, rows, matrix.articles[rows] @ vector, positions=True)
+        return {int(matrix.article_ids[row]): float(score) for row, score in zip(rows, scores, strict=True)}
+
+    def nearest(self, parsed, *, category_id: int | None, limit: int) -> list[int]:
+        related = fuse([], parsed.corrected or parsed.text, category_id=category_id, needed=limit)
+        return [article_id for article_id, _, _ in related.ranked[:limit]]
