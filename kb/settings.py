@@ -8,10 +8,13 @@ and console email. Every variable below is documented in README.md.
 import hashlib
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from .secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,11 +34,10 @@ def env_list(name: str, default: str) -> list[str]:
 # --- Core -------------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG")
-# The fallback key only exists so the site starts with nothing configured;
-# `check --deploy` flags it, and production must set DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-local-only-key-set-DJANGO_SECRET_KEY-in-production"
-)
+# Never a key published in the source: DJANGO_SECRET_KEY, required with
+# DJANGO_HTTPS=1; otherwise one generated on first run into a 0600 file
+# (.secret_key, git-ignored). See kb/secret_key.py.
+SECRET_KEY = secret_key(environ=os.environ, default_file=BASE_DIR / ".secret_key", https=env_flag("DJANGO_HTTPS"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -50,7 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
+    "axes",
     "simple_history",
+    "csp",
     "articles",
 ]
 
@@ -60,12 +64,16 @@ MIDDLEWARE = [
     # Counts article views in the cache; outside any page cache so cached pages count too.
     "articles.view_counts.ArticleViewCountMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.middleware.BadInputMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -156,6 +164,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# --- Staff sign-in lockout (django-axes) ------------------------------------------
+# After KB_LOGIN_FAILURE_LIMIT failed sign-ins, the account and the client address are
+# each locked for KB_LOGIN_LOCKOUT_MINUTES (a new failure while locked restarts the wait).
+# Failures are stored in the database, so every app server sees them. The client
+# address is read the same way as for rate limits (KB_TRUSTED_PROXIES).
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KB_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "articles.staff_login.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
 # --- Internationalization ---------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -201,16 +227,51 @@ if KB_MAIL_DELIVERY not in {"thread", "cron", "immediate"}:
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 if env_flag("DJANGO_HTTPS"):
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both are hard to undo (preload lists ship in browsers; every subdomain must
+    # then speak TLS), so each needs its own explicit yes.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+    # Leaving them off is that deliberate choice, not an oversight for `check --deploy` to flag.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Content-Security-Policy --------------------------------------------------
+# django-csp (the package Django 6's own CSP support grew from). No inline script
+# or style anywhere: templates load only static files, and Markdown is sanitized.
+# JSON-LD (<script type="application/ld+json">) is data, which CSP does not
+# govern. The admin and its Markdown editor work under the same policy: Django's
+# admin templates load only static scripts; their one inline <style> is written
+# only when a ModelAdmin turns off both action bars, which none here does
+# (tests/test_security.py guards that).
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Articles may show images hosted elsewhere (https only).
+        "img-src": ["'self'", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "upgrade-insecure-requests": env_flag("DJANGO_HTTPS"),
+    }
+}
 
 # --- Rate limits --------------------------------------------------------------
 # Per client, counted in the cache (articles/ratelimit.py). Rates are COUNT/PERIOD
@@ -241,6 +302,9 @@ KB_VIEW_COUNTS_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_SECONDS"
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
+# Images uploaded from the editor (articles/uploads.py): largest file and most pixels accepted.
+KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+KB_UPLOAD_MAX_PIXELS = int(os.environ.get("KB_UPLOAD_MAX_PIXELS", str(25_000_000)))
 
 # --- Search meaning signal -----------------------------------------------------
 # Embeddings from a model shipped inside the wordllama wheel, blended with the
@@ -273,6 +337,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-
-if not DEBUG and SECRET_KEY.startswith("django-insecure") and env_flag("DJANGO_HTTPS"):
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: DJANGO_HTTPS=1 means production.")

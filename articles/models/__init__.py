@@ -18,6 +18,7 @@ from .content import (
     validate_help_url,
 )
 from .feedback import ArticleFeedback
+from .links import ArticleLink, BrokenLink, LinkCheck
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
@@ -29,15 +30,18 @@ __all__ = [
     "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleDueForReview",
+    "ArticleLink",
     "ArticleRedirect",
     "ArticleViewCount",
     "ArticleRevision",
+    "BrokenLink",
     "Category",
     "ContactNote",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
     "MeaningVector",
+    "LinkCheck",
     "OutgoingEmail",
     "SearchLog",
     "SearchWord",

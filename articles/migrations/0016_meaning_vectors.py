@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_merge_feedback'),
+        ('articles', '0015_merge_links_and_roles'),
     ]
 
     operations = [
