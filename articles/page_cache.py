@@ -325,7 +325,9 @@ def _answer(request: HttpRequest, page: CachedPage, state: str, full_response) -
     return _public_headers(full_response(), page, state)
 
 
-def cached_public_page(view=None, *, params: tuple[str, ...] = (), seconds_setting: str = "KB_PAGE_CACHE_SECONDS"):
+def cached_public_page(
+    view=None, *, params: tuple[str, ...] = (), strict: bool = False, seconds_setting: str = "KB_PAGE_CACHE_SECONDS"
+):
     """
     Serve the view's public output from the cache (see the module docstring).
     A check that must run on every request (a rate limit) belongs in a decorator
@@ -333,6 +335,8 @@ def cached_public_page(view=None, *, params: tuple[str, ...] = (), seconds_setti
 
     `params` names the query-string parameters the page depends on; others (such
     as utm_source) are ignored, so they cannot fill the cache with copies.
+    With `strict`, a request with any other parameter is rendered for itself and
+    not stored (for pages whose links repeat the query string, like pagination).
     `seconds_setting` names the setting that says how long a copy is kept (0: never).
     """
 
@@ -340,7 +344,7 @@ def cached_public_page(view=None, *, params: tuple[str, ...] = (), seconds_setti
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
             seconds = getattr(settings, seconds_setting)
-            if not _page_cache_on() or seconds <= 0:
+            if not _page_cache_on() or seconds <= 0 or (strict and not set(request.GET) <= set(params)):
                 return view_func(request, *args, **kwargs)
             if not _is_anonymous_request(request):
                 response = view_func(request, *args, **kwargs)

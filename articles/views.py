@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -29,6 +30,8 @@ from .uploads import image_upload_store
 from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
+# A large category is read a page at a time: its page stays small to send and to cache.
+CATEGORY_PAGE_SIZE = 50
 
 
 @cached_public_page
@@ -45,17 +48,22 @@ def home(request):
     )
 
 
-@cached_public_page
+@cached_public_page(params=("page",), strict=True)
 def category_detail(request, slug):
-    """One category and its published articles, in order."""
+    """One category and its published articles, in order, CATEGORY_PAGE_SIZE to a page (?page=)."""
     category = get_object_or_404(Category, slug=slug)
+    page = Paginator(selectors.category_articles(category), CATEGORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "articles/category.html",
         {
             "category": category,
-            "articles": selectors.category_articles(category),
+            "articles": page.object_list,
             "site_links": selectors.site_help_links(),
+            "page_number": page.number,
+            "page_count": page.paginator.num_pages,
+            "previous_page": page.previous_page_number() if page.has_previous() else None,
+            "next_page": page.next_page_number() if page.has_next() else None,
         },
     )
 

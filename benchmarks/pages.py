@@ -443,9 +443,9 @@ def format_table(results: list[dict]) -> str:
                 f"| {r['floor_rps']:,.0f} | {r['ratio']:.2f} | {r['cpu_ms']:.2f} | {r['floor_cpu_ms']:.2f} "
                 f"| {r['cpu_ratio']:.2f} |"
             )
-    categories = ", ".join(f"{r['info']['category_articles']:,} at {r['size']:,}" for r in results)
+    categories = " and ".join(f"{r['info']['category_articles']:,} (at {r['size']:,})" for r in results)
     lines.append("")
-    lines.append(f"The category page lists every article of its category ({categories}).")
+    lines.append(f"The category measured holds {categories} articles; its page shows the first 50.")
     return "\n".join(lines)
 
 

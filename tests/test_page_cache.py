@@ -488,3 +488,12 @@ def test_a_repeated_api_search_is_served_whole_from_the_cache(client, article):
     assert client.get("/api/search/?q=password&limit=6")["X-Cache"] == "miss"
     assert client.get("/api/search/?q=password&limit=x").status_code == 400  # errors are never cached
     assert client.get("/api/search/?q=password&limit=x").get("X-Cache") is None
+
+
+def test_each_page_of_a_category_is_cached_on_its_own(client, article):
+    url = "/categories/account-and-settings/"
+    warm(client, url)
+    assert client.get(url + "?page=2")["X-Cache"] == "miss"
+    assert client.get(url + "?page=2")["X-Cache"] == "hit"
+    # Pagination links repeat the query string: other parameters are not stored.
+    assert client.get(url + "?utm_source=mail").get("X-Cache") is None

@@ -223,7 +223,7 @@ def test_query_counts_per_page(client, uncached, login_article):
     counts = {url: count_queries(client, url) for url in urls}
     assert counts == {
         "/": 3,
-        "/categories/account-and-settings/": 3,
+        "/categories/account-and-settings/": 4,
         "/articles/login-issues/": 5,
         "/contact/": 0,
         "/healthz": 1,
@@ -252,3 +252,20 @@ def test_a_redirect_to_a_draft_is_404_to_the_public(client, login_article):
     login_article.status = Article.Status.DRAFT
     login_article.save()
     assert client.get("/articles/login-issues/").status_code == 404
+
+
+def test_a_large_category_is_read_a_page_at_a_time(client, category, make_article):
+    from articles.views import CATEGORY_PAGE_SIZE
+
+    for n in range(CATEGORY_PAGE_SIZE + 3):
+        make_article(f"Guide {n:03d}", slug=f"guide-{n:03d}", position=n)
+    first = client.get(f"/categories/{category.slug}/").content.decode()
+    assert "Guide 000" in first and f"Guide {CATEGORY_PAGE_SIZE - 1:03d}" in first
+    assert f"Guide {CATEGORY_PAGE_SIZE:03d}" not in first
+    assert 'rel="next" href="?page=2"' in first
+    second = client.get(f"/categories/{category.slug}/?page=2").content.decode()
+    assert f"Guide {CATEGORY_PAGE_SIZE:03d}" in second and "Guide 000" not in second
+    assert 'rel="prev"' in second
+    # Nonsense pages show the nearest real one, never an error.
+    assert client.get(f"/categories/{category.slug}/?page=999").status_code == 200
+    assert client.get(f"/categories/{category.slug}/?page=x").status_code == 200
