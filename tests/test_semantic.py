@@ -110,13 +110,13 @@ def test_vectors_round_trip_as_float16_bytes():
 # --- Search time ----------------------------------------------------------------
 
 
-def test_the_meaning_signal_puts_a_paraphrase_s_article_first(help_articles):
-    query = "the company is shutting down, end the subscription forever"
+def test_fusion_lifts_the_article_a_paraphrase_means_above_a_better_word_match(help_articles):
+    company, closing = help_articles["company"].pk, help_articles["closing"].pk
+    lexical = [(company, None, 1.0), (closing, 7, 0.8)]  # "company" matched better than "subscription"
+    fused = semantic.fuse(lexical, "the company is shutting down, end the subscription forever").ranked
+    assert [(article_id, section_id) for article_id, section_id, _ in fused[:2]] == [(closing, 7), (company, None)]
     with override_settings(KB_SEARCH_MEANING=False):
-        lexical = [r.slug for r in article_search(query).results]
-    fused = [r.slug for r in article_search(query).results]
-    assert lexical[0] == "company-details"
-    assert fused[0] == "closing-your-account"
+        assert semantic.fuse(lexical, "the company is shutting down, end the subscription forever").ranked == lexical
 
 
 def test_the_vectors_in_memory_follow_saves_and_deletes(help_articles, make_article):
