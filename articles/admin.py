@@ -211,3 +211,7 @@ class SearchLogAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/articles/searchlog/report.html", context)
+
+
+# Support analytics and article feedback (registered on import).
+from . import support_admin  # noqa: E402, F401

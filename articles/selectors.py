@@ -71,3 +71,10 @@ def article_successor(slug: str):
             return None, True
         article = Article.objects.filter(pk=article.replaced_by_id).first()
     return None, bool(seen)
+
+
+def published_by_category():
+    """Every published article, grouped by category (in the home page's order), then in reading order."""
+    return Article.objects.published().select_related("category").order_by(
+        "category__position", "category__name", "category_id", "position", "title"
+    )

@@ -1,5 +1,7 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
+from functools import wraps
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,13 +13,14 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import deflection, selectors
+from . import deflection, selectors, seo
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
+from .guards import search_guard
 from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
-from .page_cache import cached_article_search, cached_public_page
+from .page_cache import cached_article_search, cached_public_page, cached_search_page
 from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
@@ -100,6 +103,27 @@ def _positive_int(value, default):
     return number if number > 0 else default
 
 
+def _noting_search_in_visit(view_func):
+    """
+    Note a submitted search (its first page) in the customer's visit, for the
+    context of a later contact request. Done outside the page cache, so a page
+    served from the cache is noted too and a page stored there holds no session.
+    """
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        response = view_func(request, *args, **kwargs)
+        query = request.GET.get("q", "")
+        if response.status_code == 200 and query.strip() and _positive_int(request.GET.get("page"), 1) == 1:
+            deflection.search_record(request.session, query=query)
+        return response
+
+    return wrapper
+
+
+@search_guard(api=False)
+@_noting_search_in_visit
+@cached_search_page(log_search=search_log_create)
 def search(request):
     """Search results for ?q= (with ?category= and ?page=), or a helpful page when empty."""
     query = request.GET.get("q", "")
@@ -117,8 +141,7 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
-        if log:
-            deflection.search_record(request.session, query=query)
+        request.search_log = log  # the page cache logs each search served from it the same way
         context.update(
             {
                 "page": page,
@@ -150,6 +173,8 @@ def search_open(request, log_id, slug):
 
 
 @require_GET
+@search_guard(api=True)
+@cached_public_page(params=("q", "limit", "category"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
 def api_search(request):
     """JSON search (contract 4): the same ranking as the search page."""
     query = request.GET.get("q", "")
@@ -302,3 +327,20 @@ def server_error(request):
     """500 without touching the database or the request's context processors."""
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({}), status=500)
+
+
+def article_markdown(request, slug):
+    """The published Markdown of one article under its title (text/markdown), for tools and assistants."""
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is None:
+        moved = get_object_or_404(Article.objects.published(), redirects__old_slug=slug)
+        return redirect(seo.markdown_url(moved), permanent=True)
+    response = HttpResponse(seo.article_markdown(article), content_type="text/markdown; charset=utf-8")
+    response["Link"] = f'<{request.build_absolute_uri(article.get_absolute_url())}>; rel="canonical"'
+    return response
+
+
+def llms_txt(request):
+    """/llms.txt: the site and its published articles, each linking to its Markdown copy."""
+    text = seo.llms_txt(request, selectors.published_by_category())
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -174,3 +174,19 @@ def test_a_sent_request_starts_a_new_visit(client, login):
 def test_visits_hold_no_personal_data():
     fields = {field.name for field in VisitEvent._meta.get_fields()}
     assert fields == {"id", "visit_key", "kind", "article", "query", "created_at"}
+
+
+def test_a_request_carries_its_visit_as_context(client, login):
+    client.get("/search/", {"q": "billing"})
+    client.get("/contact/", {"article": "login"})
+    client.get("/contact/suggestion/login/", {"section": "billing-terminated"})
+    client.post(
+        "/articles/login/feedback/", {"vote": "no", "section": "billing-terminated"}, HTTP_ORIGIN="http://testserver"
+    )
+    client.post("/contact/", {**TYPED, "article": "login", "suggestions_seen": "1"})
+    request = ContactRequest.objects.get()
+    assert request.context == {
+        "searches": ["billing"],
+        "suggestions_opened": ["login"],
+        "feedback": [{"article": "login", "section": "billing-terminated", "vote": "no"}],
+    }

@@ -7,6 +7,7 @@ leaves everything already there as it is, so `make run` can run it on every star
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.demo_activity import demo_activity_create
 from articles.importers import DEMO_CONTENT, demo_load
 
 
@@ -27,3 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if report.articles.errors:
             raise CommandError(f"{len(report.articles.errors)} demo files failed.")
+        if demo_activity_create():
+            self.stdout.write("Demo activity: a week of views, votes, searches and requests recorded.")
+        else:
+            self.stdout.write("Demo activity: left alone (the site already has activity of its own).")
