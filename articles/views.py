@@ -23,6 +23,7 @@ from .models import Article, Category, can_preview_articles
 from .page_cache import cached_article_search, cached_public_page, cached_search_page
 from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
+from .search.semantic import meaning_status
 from .services import contact_request_create
 from .uploads import image_upload_store
 from .visits import visit_article_set, visit_context
@@ -139,8 +140,10 @@ def search(request):
             offset=(page_number - 1) * RESULTS_PER_PAGE,
         )
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
-        # Log the submitted search once, not again for each further page of it.
-        log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        # Log the submitted search once, not again for each further page of it. Articles
+        # offered only by meaning count as no result: the query still shows a content gap.
+        result_count = 0 if page.by_meaning else page.total
+        log = search_log_create(query=query, result_count=result_count) if page_number == 1 else None
         request.search_log = log  # the page cache logs each search served from it the same way
         context.update(
             {
@@ -201,7 +204,9 @@ def api_search(request):
         }
         for r in page.results
     ]
-    return JsonResponse({"query": page.query, "count": len(results), "results": results})
+    return JsonResponse(
+        {"query": page.query, "count": len(results), "results": results, "by_meaning": page.by_meaning}
+    )
 
 
 CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
@@ -310,17 +315,26 @@ def robots_txt(request):
 def healthz(request):
     """
     JSON for load balancers and monitors: 200 when the database and the cache
-    answer, 503 naming the parts that do not.
+    answer, 503 naming the parts that do not. `search_meaning` says whether search
+    has its meaning signal ("ok") or ranks on words alone ("unavailable", or "off"
+    by configuration): degraded, never a reason for 503.
     """
     checks = health_checks()
     failing = [part for part, result in checks.items() if result != "ok"]
     body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    body["search_meaning"] = meaning_status()
     return JsonResponse(body, status=503 if failing else 200)
 
 
 def page_not_found(request, exception):
-    """404 with a search box, so a dead link still leads somewhere."""
-    return render(request, "errors/404.html", {"query": request.GET.get("q", "")}, status=404)
+    """
+    404 with a search box, so a dead link still leads somewhere; an unknown article
+    address also offers the articles nearest in meaning to the words of its slug.
+    """
+    match = request.resolver_match
+    slug = match.kwargs.get("slug", "") if match and match.view_name == "articles:article" else ""
+    related = selectors.articles_related_to(slug.replace("-", " ")) if slug else []
+    return render(request, "errors/404.html", {"query": request.GET.get("q", ""), "related": related}, status=404)
 
 
 def server_error(request):

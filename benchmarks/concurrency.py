@@ -134,6 +134,7 @@ def writer(port: int, run_id: str, number: int, deadline: float, tally: Tally) -
             "email": f"writer{number}@example.com",
             "subject": f"{run_id}-{number}-{n}",
             "message": "I cannot sign in since this morning, the page keeps reloading.",
+            "suggestions_seen": "1",  # past the suggested-articles step: "Send anyway"
         }
         try:
             tally.add(contact_sent=1)

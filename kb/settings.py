@@ -307,6 +307,14 @@ MARKDOWNX_MEDIA_PATH = "markdownx/"
 KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 KB_UPLOAD_MAX_PIXELS = int(os.environ.get("KB_UPLOAD_MAX_PIXELS", str(25_000_000)))
 
+# --- Search meaning signal -----------------------------------------------------
+# Embeddings from a model shipped inside the wordllama wheel, blended with the
+# lexical ranking (articles/search/semantic.py); KB_SEARCH_MEANING=0 ranks on
+# words alone. One BLAS thread per process: a web worker serves one request at a
+# time, and more threads only contend for the cores (set before numpy loads).
+KB_SEARCH_MEANING = env_flag("KB_SEARCH_MEANING", default=True)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 # --- Logging ----------------------------------------------------------------
 
 # One line per request (method, path, status, duration) from kb/request_log.py,

@@ -404,8 +404,8 @@ def _open_links(response):
 def test_a_repeated_search_page_is_served_from_the_cache_with_its_own_log_row(client, article):
     from articles.models import SearchLog
 
-    first = client.get("/search/?q=password")
-    second = client.get("/search/?q=password")
+    first = Client().get("/search/?q=password")
+    second = Client().get("/search/?q=password")
     assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
     logs = list(SearchLog.objects.filter(query="password").order_by("pk"))
     assert len(logs) == 2 and logs[1].result_count == logs[0].result_count == 1
@@ -417,35 +417,43 @@ def test_a_repeated_search_page_is_served_from_the_cache_with_its_own_log_row(cl
     assert "\x00" not in text(second)
 
 
+def test_a_search_served_from_the_cache_is_still_noted_in_the_visitor_s_session(client, article):
+    # Each request comes from a new visitor (no session yet), as the cache serves them.
+    Client().get("/search/?q=password")
+    response = client.get("/search/?q=password")
+    assert response["X-Cache"] == "hit"
+    assert client.session["kb_visit"]["searches"] == ["password"]
+
+
 def test_a_repeated_search_without_results_is_still_logged(client, article):
     from articles.models import SearchLog
 
-    client.get("/search/?q=zzyzx")
-    assert client.get("/search/?q=zzyzx")["X-Cache"] == "hit"
+    Client().get("/search/?q=zzyzx")
+    assert Client().get("/search/?q=zzyzx")["X-Cache"] == "hit"
     assert list(SearchLog.objects.filter(query="zzyzx").values_list("result_count", flat=True)) == [0, 0]
 
 
 def test_search_pages_echo_the_query_as_typed(client, article):
-    client.get("/search/?q=password")
-    response = client.get("/search/?q=PASSWORD")
+    Client().get("/search/?q=password")
+    response = Client().get("/search/?q=PASSWORD")
     assert response["X-Cache"] == "miss"
     assert "PASSWORD" in text(response)
 
 
 def test_search_pages_with_other_parameters_are_rendered_for_themselves(client, article):
-    client.get("/search/?q=password")
-    assert client.get("/search/?q=password&utm_source=mail").get("X-Cache") is None
+    Client().get("/search/?q=password")
+    assert Client().get("/search/?q=password&utm_source=mail").get("X-Cache") is None
 
 
 def test_a_content_change_refreshes_cached_search_pages(client, article, make_article):
-    client.get("/search/?q=invoice")
+    Client().get("/search/?q=invoice")
     make_article("Understanding your invoice", "Every invoice explained.", slug="invoice")
-    response = client.get("/search/?q=invoice")
+    response = Client().get("/search/?q=invoice")
     assert response["X-Cache"] == "miss" and "Understanding your invoice" in text(response)
 
 
 def test_staff_search_pages_are_not_served_from_the_cache(client, article, editor):
-    client.get("/search/?q=password")
+    Client().get("/search/?q=password")
     client.force_login(editor)
     assert client.get("/search/?q=password").get("X-Cache") is None
 

@@ -22,6 +22,7 @@ from .links import ArticleLink, BrokenLink, LinkCheck
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .semantic import MeaningVector
 from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "MeaningVector",
     "LinkCheck",
     "OutgoingEmail",
     "SearchLog",
