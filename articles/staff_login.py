@@ -18,6 +18,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import render
 
+from .ratelimit import client_ip, rate_limit_hit
+
 DEACTIVATED = (
     "This staff account has been deactivated, so it cannot sign in. "
     "Ask an administrator of the help center to reactivate it."
@@ -75,6 +77,17 @@ class AdminContextMixin:
 
 class PasswordResetView(AdminContextMixin, auth_views.PasswordResetView):
     form_class = StaffPasswordResetForm
+
+    def form_valid(self, form):
+        # Each request can send an email: limited per address, so the form cannot flood an inbox.
+        verdict = rate_limit_hit("password_reset_ip", client_ip(self.request))
+        if not verdict.allowed:
+            minutes = -(-verdict.retry_after // 60)
+            form.add_error("email", f"Too many reset requests from your address. Try again in {minutes} minutes.")
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(AdminContextMixin, auth_views.PasswordResetDoneView):

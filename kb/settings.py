@@ -286,6 +286,7 @@ KB_RATE_LIMIT_RATES = {
     "contact_email": os.environ.get("KB_RATE_CONTACT_EMAIL", "5/h"),
     "feedback_ip": os.environ.get("KB_RATE_FEEDBACK_IP", "60/h"),
     "search_ip": os.environ.get("KB_RATE_SEARCH_IP", "120/m"),
+    "password_reset_ip": os.environ.get("KB_RATE_PASSWORD_RESET_IP", "5/h"),
 }
 
 # --- Article view counts -------------------------------------------------------

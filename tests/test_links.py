@@ -360,3 +360,32 @@ def test_the_migration_records_the_links_of_articles_saved_before_it(make_articl
         }
     finally:
         call_command("migrate", "articles", verbosity=0)
+
+
+def test_the_link_lists_take_a_fixed_number_of_queries_whatever_their_length(client, editor, make_article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    lists = [reverse("admin:articles_brokenlink_changelist"), reverse("admin:articles_linkcheck_changelist")]
+
+    def queries():
+        counts = []
+        for url in lists:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    def add(n):
+        from django.utils import timezone
+
+        for _ in range(n):
+            article = make_article(body="[a](article:ghost) [b](https://example.com/gone)")
+            LinkCheck.objects.create(url=f"https://example.com/{article.slug}", checked_at=timezone.now())
+
+    add(2)
+    few = queries()
+    add(20)
+
+    assert queries() == few

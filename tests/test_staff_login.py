@@ -174,3 +174,17 @@ def test_a_deactivated_account_with_a_wrong_password_gets_the_usual_message(clie
 
     assert DEACTIVATED not in form_errors(response)
     assert "Please enter the correct username and password for a staff account" in form_errors(response)[0]
+
+
+def test_password_reset_requests_are_rate_limited_per_address(client, editor, settings):
+    settings.KB_RATE_LIMIT_RATES = {**settings.KB_RATE_LIMIT_RATES, "password_reset_ip": "2/h"}
+    for _ in range(2):
+        assert client.post(reverse("admin_password_reset"), {"email": editor.email}).status_code == 302
+
+    response = client.post(reverse("admin_password_reset"), {"email": editor.email})
+
+    assert response.status_code == 429
+    assert "Too many reset requests from your address." in response.content.decode()
+    assert len(mail.outbox) == 2
+    other = client.post(reverse("admin_password_reset"), {"email": editor.email}, REMOTE_ADDR="10.0.0.7")
+    assert other.status_code == 302
