@@ -43,6 +43,9 @@ ROLES: dict[str, list[str]] = {
         # Broken links between articles, and what check_links found.
         "articles.view_brokenlink",
         "articles.view_linkcheck",
+        # The support analytics: views, votes and their comments.
+        "articles.view_articleviewcount",
+        "articles.view_articlefeedback",
     ],
     SUPPORT_AGENTS: [
         # Read every article, drafts included; never write one.
@@ -61,6 +64,8 @@ ROLES: dict[str, list[str]] = {
         "articles.view_outgoingemail",
         "articles.change_outgoingemail",
         "articles.view_searchlog",
+        "articles.view_articleviewcount",
+        "articles.view_articlefeedback",
     ],
 }
 

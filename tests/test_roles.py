@@ -202,6 +202,14 @@ def test_support_agents_see_search_analytics(client, support_agent):
     assert client.get(admin_url("searchlog", "changelist")).status_code == 200
 
 
+@pytest.mark.parametrize("role", ["support_agent", "role_editor"])
+def test_support_agents_and_editors_see_the_support_analytics_and_the_votes(client, request, role):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    assert client.get(admin_url("articleviewcount", "changelist")).status_code == 200
+    assert client.get(admin_url("articlefeedback", "changelist")).status_code == 200
+
+
 @pytest.mark.parametrize("model", ["category", "helplink", "synonymgroup"])
 def test_support_agents_cannot_add_categories_links_or_synonyms(client, support_agent, model):
     client.force_login(support_agent)
