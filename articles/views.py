@@ -1,8 +1,7 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -10,19 +9,23 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, seo
+from . import deflection, selectors, seo
 from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .guards import search_guard
+from .health import health_checks
 from .markdown import render_markdown
-from .models import Article, Category
-from .search import article_search
+from .models import Article, Category, can_preview_articles
+from .page_cache import cached_article_search, cached_public_page
+from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
 from .services import contact_request_create
+from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
 
 
+@cached_public_page
 def home(request):
     """The home page: search box, categories with article counts, promoted articles."""
     return render(
@@ -36,6 +39,7 @@ def home(request):
     )
 
 
+@cached_public_page
 def category_detail(request, slug):
     """One category and its published articles, in order."""
     category = get_object_or_404(Category, slug=slug)
@@ -50,6 +54,7 @@ def category_detail(request, slug):
     )
 
 
+@cached_public_page
 def article_detail(request, slug):
     """
     One article with its table of contents, help links, related articles and
@@ -59,23 +64,30 @@ def article_detail(request, slug):
     queryset = Article.objects.visible_to(request.user).select_related("category")
     article = queryset.filter(slug=slug).first()
     if article is None:
-        # A renamed article: send its old address to the new one, permanently.
-        moved = get_object_or_404(queryset, redirects__old_slug=slug)
-        return redirect(moved, permanent=True)
-    response = render(
-        request,
-        "articles/article.html",
-        {
-            "article": article,
-            "toc": [s for s in article.sections.all() if s.level in (2, 3)],
-            "help_links": article.help_links.all(),
-            "related": selectors.related_articles(article),
-            "site_links": selectors.site_help_links(),
-        },
-    )
-    if not article.is_published:
+        if can_preview_articles(request.user):
+            # A renamed article: send its old address to the new one, permanently.
+            moved = get_object_or_404(queryset, redirects__old_slug=slug)
+            return redirect(moved, permanent=True)
+        return article_gone_or_moved(request, slug)
+    response = render(request, "articles/article.html", selectors.article_page(article))
+    if not article.is_live:
         add_never_cache_headers(response)
     return response
+
+
+def article_gone_or_moved(request, slug):
+    """
+    An address with no live article: 301 to where it moved (a new slug or the
+    replacement an editor chose), 410 with a search box and the "still need
+    help?" block for an archived article, or 404.
+    """
+    successor, gone = selectors.article_successor(slug)
+    if successor is not None:
+        return redirect(successor, permanent=True)
+    if not gone:
+        raise Http404("No such article")
+    context = {"query": "", "site_links": selectors.site_help_links()}
+    return render(request, "errors/410.html", context, status=410)
 
 
 def _positive_int(value, default):
@@ -95,7 +107,7 @@ def search(request):
     categories = selectors.categories_with_counts()
     context = {"query": query, "category_slug": category_slug, "categories": categories}
     if query.strip():
-        page = article_search(
+        page = cached_article_search(
             query,
             category=category_slug or None,
             limit=RESULTS_PER_PAGE,
@@ -104,6 +116,8 @@ def search(request):
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
         # Log the submitted search once, not again for each further page of it.
         log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
+        if log:
+            deflection.search_record(request.session, query=query)
         context.update(
             {
                 "page": page,
@@ -149,7 +163,7 @@ def api_search(request):
     category = request.GET.get("category") or None
     if not query.strip():
         return JsonResponse({"query": query.strip(), "count": 0, "results": []})
-    page = article_search(query, category=category, limit=limit)
+    page = cached_article_search(query, category=category, limit=limit)
     results = [
         {
             "title": r.title,
@@ -165,30 +179,61 @@ def api_search(request):
     return JsonResponse({"query": page.query, "count": len(results), "results": results})
 
 
+CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
+
+
 def contact(request):
-    """The “still need help?” form; ?article=<slug> says which article the customer read."""
+    """
+    The “still need help?” form; ?article=<slug> says which article the customer
+    read. Without JavaScript, the first submit shows articles that may answer
+    it, with a button that sends the request anyway. A valid request is stored
+    with the visit's context (its emails go out after the commit) and the
+    customer is sent to the thank-you page, which shows its reference. A filled
+    honeypot gets the same thank-you page, and nothing is stored.
+    """
+    status = 200
+    suggestions = []
     if request.method == "POST":
         form = ContactForm(request.POST)
+        if form.is_valid() and form.is_bot():
+            return redirect("articles:contact_thanks")
         if form.is_valid():
             data = form.cleaned_data
-            contact_request_create(
-                name=data["name"],
-                email=data["email"],
+            suggestions = deflection.suggestions_before_sending(
+                request.session,
                 subject=data["subject"],
                 message=data["message"],
-                article=data["article"],
+                seen=request.POST.get("suggestions_seen") == "1",
             )
-            return redirect("articles:contact_thanks")
+        if form.is_valid() and not suggestions:
+            if form.allowed_by_rate_limits(client_ip=client_ip(request)):
+                contact_request = contact_request_create(
+                    name=data["name"],
+                    email=data["email"],
+                    subject=data["subject"],
+                    message=data["message"],
+                    article=data["article"],
+                    context=visit_context(request.session),
+                )
+                deflection.request_sent_record(request.session, article=data["article"])
+                request.session[CONTACT_REFERENCE_SESSION_KEY] = contact_request.reference
+                return redirect("articles:contact_thanks")
+            status = 429
     else:
         form = ContactForm(initial={"article": request.GET.get("article", "")})
     slug = form["article"].value()
-    article = Article.objects.published().filter(slug=slug).first() if slug else None
-    return render(request, "articles/contact.html", {"form": form, "article": article})
+    article = Article.objects.published().filter(slug=slug).first() if isinstance(slug, str) and slug else None
+    if article and request.method == "GET":
+        visit_article_set(request.session, slug=article.slug)
+    context = {"form": form, "article": article, "suggestions": suggestions}
+    return render(request, "articles/contact.html", context, status=status)
 
 
 def contact_thanks(request):
-    """Confirmation after a contact request was stored."""
-    return render(request, "articles/contact_thanks.html")
+    """Confirmation after a contact request was stored, with the reference to quote."""
+    return render(
+        request, "articles/contact_thanks.html", {"reference": request.session.get(CONTACT_REFERENCE_SESSION_KEY)}
+    )
 
 
 @staff_member_required
@@ -212,14 +257,14 @@ def robots_txt(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise (for load balancers and monitors)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """
+    JSON for load balancers and monitors: 200 when the database and the cache
+    answer, 503 naming the parts that do not.
+    """
+    checks = health_checks()
+    failing = [part for part, result in checks.items() if result != "ok"]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 def page_not_found(request, exception):
@@ -233,14 +278,17 @@ def server_error(request):
     return HttpResponse(template.render({}), status=500)
 
 
-
-
 def article_markdown(request, slug):
     """The published Markdown of one article under its title (text/markdown), for tools and assistants."""
     article = Article.objects.published().filter(slug=slug).first()
     if article is None:
-        moved = get_object_or_404(Article.objects.published(), redirects__old_slug=slug)
-        return redirect(seo.markdown_url(moved), permanent=True)
+        # Moved or replaced: follow it, as the article page does; archived with no replacement: gone.
+        successor, gone = selectors.article_successor(slug)
+        if successor is not None:
+            return redirect(seo.markdown_url(successor), permanent=True)
+        if gone:
+            return HttpResponse("This article was archived.\n", status=410, content_type="text/plain; charset=utf-8")
+        raise Http404("No such article")
     response = HttpResponse(seo.article_markdown(article), content_type="text/markdown; charset=utf-8")
     response["Link"] = f'<{request.build_absolute_uri(article.get_absolute_url())}>; rel="canonical"'
     return response

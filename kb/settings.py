@@ -5,10 +5,13 @@ With nothing set, the site runs locally on a SQLite file, a local-memory cache
 and console email. Every variable below is documented in README.md.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .secret_key import secret_key
 
@@ -49,11 +52,15 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "markdownx",
     "csp",
+    "simple_history",
     "articles",
 ]
 
 MIDDLEWARE = [
+    "kb.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Counts article views in the cache; outside any page cache so cached pages count too.
+    "articles.view_counts.ArticleViewCountMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.middleware.BadInputMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +111,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# DATABASE_REPLICA_URL: a read replica of the primary (PostgreSQL streaming
+# replication). Reads go there and writes to the primary: kb/db_router.py.
+KB_READ_REPLICA = ""
+if os.environ.get("DATABASE_REPLICA_URL"):
+    KB_READ_REPLICA = "replica"
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if _replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    # Tests read the test database through this alias too.
+    DATABASES[KB_READ_REPLICA] = {**_replica, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kb.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -113,6 +133,22 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Page cache ---------------------------------------------------------------
+# Home, category and article pages, and repeated searches, are served from the
+# cache above until the content changes (articles/page_cache.py). KB_PAGE_CACHE=0
+# turns the page cache off; the two durations bound how long a copy is kept even
+# when nothing changes (for changes that come from the clock, not from a save).
+# With the local-memory cache, each server process keeps its own copies and a
+# change is announced to every process on the machine through a small file.
+
+KB_PAGE_CACHE = env_flag("KB_PAGE_CACHE", default=True)
+KB_PAGE_CACHE_SECONDS = int(os.environ.get("KB_PAGE_CACHE_SECONDS", "300"))
+KB_SEARCH_CACHE_SECONDS = int(os.environ.get("KB_SEARCH_CACHE_SECONDS", "60"))
+_site_id = hashlib.blake2b(f"{BASE_DIR}|{DATABASES['default'].get('NAME')}".encode(), digest_size=8).hexdigest()
+KB_CONTENT_VERSION_FILE = os.environ.get("KB_CONTENT_VERSION_FILE") or os.path.join(
+    tempfile.gettempdir(), f"kb-content-version-{_site_id}"
+)
 
 # --- Auth -------------------------------------------------------------------
 
@@ -151,10 +187,17 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "help@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KB_SUPPORT_EMAIL = os.environ.get("KB_SUPPORT_EMAIL", "support@localhost")
+# When the emails of a contact request go out (docs/contact-mail.md): "thread" right
+# after the commit, from a background thread of the web process; "cron" only from
+# `manage.py send_pending_notifications`; "immediate" in the committing thread
+# (tests and scripts). The command retries failures in every mode.
+KB_MAIL_DELIVERY = os.environ.get("KB_MAIL_DELIVERY", "thread")
+if KB_MAIL_DELIVERY not in {"thread", "cron", "immediate"}:
+    raise ImproperlyConfigured("KB_MAIL_DELIVERY must be thread, cron or immediate.")
 
 # --- Security ---------------------------------------------------------------
 # DJANGO_HTTPS=1 means the site is served over TLS (directly or behind a proxy
@@ -223,6 +266,15 @@ KB_RATE_LIMIT_RATES = {
     "search_ip": os.environ.get("KB_RATE_SEARCH_IP", "120/m"),
 }
 
+# --- Article view counts -------------------------------------------------------
+# Counted in the cache, written to the database in batches (articles/view_counts.py):
+# by `manage.py flush_view_counts` (cron, with a shared cache) and by each process
+# every N views or T seconds (0 turns either off). KB_VIEW_COUNTING=0 stops counting.
+
+KB_VIEW_COUNTING = env_flag("KB_VIEW_COUNTING", default=True)
+KB_VIEW_COUNTS_FLUSH_EVERY = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_EVERY", "1000"))
+KB_VIEW_COUNTS_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_SECONDS", "60"))
+
 # --- Markdown editor ----------------------------------------------------------
 # The admin's live preview uses the very function that renders public pages.
 
@@ -231,10 +283,24 @@ MARKDOWNX_MEDIA_PATH = "markdownx/"
 
 # --- Logging ----------------------------------------------------------------
 
+# One line per request (method, path, status, duration) from kb/request_log.py,
+# on by default except in debug mode (runserver prints its own). KB_LOG_FORMAT=json
+# writes every log line as a JSON object.
+
+KB_REQUEST_LOG = env_flag("KB_REQUEST_LOG", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kb.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("KB_LOG_FORMAT", "").lower() == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -232,10 +232,11 @@ def test_export_writes_every_article_whatever_its_status_to_a_new_folder(tmp_pat
         make_article(slug=f"an-{status}-article", status=status)
     folder = tmp_path / "out" / "articles"
     stdout, _, _ = run("export_articles", folder)
-    assert stdout == f"Exported 3 articles to {folder}.\n"
+    assert stdout == f"Exported 4 articles to {folder}.\n"
     assert sorted(path.name for path in folder.iterdir()) == [
         "an-archived-article.md",
         "an-draft-article.md",
+        "an-in_review-article.md",
         "an-published-article.md",
     ]
 

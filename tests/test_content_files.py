@@ -118,7 +118,7 @@ def test_a_file_may_have_an_empty_body():
         (front("colour: blue\n"), "unknown key 'colour' (expected one of: title, slug, category,"),
         (front("title: Again\n"), "the key 'title' appears twice"),
         (front("summary: [unclosed\n"), "invalid YAML (line 5)"),
-        (front("status: publish\n"), "status must be one of draft, published, archived (not 'publish')"),
+        (front("status: publish\n"), "status must be one of draft, in_review, published, archived (not 'publish')"),
         (front("promoted: maybe\n"), "promoted must be true or false (not 'maybe')"),
         (front("position: -1\n"), "position must be a whole number, 0 or more (not '-1')"),
         (front("position: 1.5\n"), "position must be a whole number, 0 or more (not '1.5')"),

@@ -381,7 +381,7 @@ def test_contact_form_names_the_article_and_carries_it_in_a_hidden_field(client,
     assert f'About: <a href="{content.get_absolute_url()}">{content.title}</a>' in html
     assert f'<input type="hidden" name="article" value="{content.slug}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
-    assert 'data-search-suggest="true"' in html
+    assert 'data-contact-suggestions="/contact/suggestions/"' in html
 
 
 def test_contact_form_errors_sit_next_to_their_fields_and_are_announced(client):

@@ -66,7 +66,7 @@ def test_article_page_shows_toc_anchors_links_and_still_need_help(client, login_
     assert "Home" in content  # breadcrumbs
 
 
-@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.ARCHIVED])
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.IN_REVIEW])
 def test_unpublished_articles_are_404_to_the_public(client, customer, make_article, status):
     make_article("Secret", slug="secret", status=status)
     assert client.get("/articles/secret/").status_code == 404
@@ -148,7 +148,8 @@ def test_api_only_answers_get(client, db):
 
 def test_healthz(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.content == b"ok\n"
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "failing": [], "checks": {"database": "ok", "cache": "ok"}}
 
 
 def test_robots_txt_points_at_the_sitemap(client, db):
@@ -184,6 +185,14 @@ def test_markdown_upload_is_not_mounted(client, editor):
 
 
 # Query counts: fixed per page, whatever the number of articles and categories.
+# They count what rendering a page costs, so the page and search caches are off.
+
+
+@pytest.fixture
+def uncached(settings):
+    settings.KB_PAGE_CACHE = False
+    settings.KB_SEARCH_CACHE_SECONDS = 0
+
 
 def _grow(make_article, make_category, n):
     for _ in range(n):
@@ -197,16 +206,17 @@ def _grow(make_article, make_category, n):
     ["/", "/categories/account-and-settings/", "/articles/login-issues/", "/search/?q=more+text",
      "/search/", "/api/search/?q=more+text", "/contact/?article=login-issues", "/sitemap.xml"],
 )  # fmt: skip
-def test_query_count_does_not_grow_with_content(client, login_article, make_article, make_category, url):
+def test_query_count_does_not_grow_with_content(client, uncached, login_article, make_article, make_category, url):
     _grow(make_article, make_category, 2)
     count_queries(client, url)  # warm the synonym cache
     small = count_queries(client, url)
     _grow(make_article, make_category, 12)
     assert count_queries(client, url) == small
-    assert small <= 10
+    # A submitted search is logged and noted in the visit (the session row is read and saved).
+    assert small <= (13 if url.startswith("/search/?") else 10)
 
 
-def test_query_counts_per_page(client, login_article):
+def test_query_counts_per_page(client, uncached, login_article):
     """The figures quoted in the docs; a change here is a deliberate decision."""
     urls = ["/", "/categories/account-and-settings/", "/articles/login-issues/", "/contact/", "/healthz"]
     counts = {url: count_queries(client, url) for url in urls}

@@ -2,6 +2,8 @@
 
 from django.db import models, transaction
 
+from ..page_cache import content_changed
+
 
 class SynonymGroup(models.Model):
     """Words and phrases that mean the same to customers, applied to every search."""
@@ -43,6 +45,7 @@ class SynonymGroup(models.Model):
         # cached the old groups in between.
         forget_synonyms()
         transaction.on_commit(forget_synonyms)
+        content_changed()  # cached searches used the old groups
 
 
 class SearchWord(models.Model):

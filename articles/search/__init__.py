@@ -8,7 +8,9 @@ the query handling in `query.py` (normalising, stop words, synonyms, typos), so
 they return the same shape of results and pass the same tests.
 
 The index is written in the same transaction as the article (see
-`Article.save()`), and only published articles are ever in it.
+`Article.save()`), and only published articles are ever in it. An article
+approved with a future publish date is indexed at once and left out of results
+until that date, by the same rule as every page (`Article.objects.published()`).
 """
 
 from .engine import (

@@ -130,6 +130,12 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
         if category_id is None:
             return SearchPage(query=parsed.text, corrected=parsed.corrected, total=0, results=[])
     ranked = _rank(parsed, category_id=category_id, needed=offset + limit)
+    # Approved articles wait in the index until their publish date: the rule that
+    # decides what customers see (published()) drops them here, so no job has to
+    # add them to the index when the date comes.
+    waiting = set(Article.objects.scheduled().values_list("pk", flat=True))
+    if waiting:
+        ranked = [item for item in ranked if item[0] not in waiting]
     # Only what a result shows (an article's body and rendered HTML are many
     # kilobytes), for the window and for the articles the exact-title check reads.
     shown = ranked[:TITLE_CHECK] + ranked[max(0, offset - 1) : offset + limit]
