@@ -276,3 +276,20 @@ def test_kb_rate_limits_off_lets_every_search_through(client, article, search_ra
     settings.KB_RATE_LIMITS = False
     for _ in range(6):
         assert client.get(reverse("articles:api_search"), {"q": "billing"}).status_code == 200
+
+
+def test_check_deploy_is_clean_with_preload_and_subdomains_asked_for():
+    from tests.test_settings import run_check
+
+    result = run_check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="1",
+        DJANGO_SECRET_KEY=REAL_KEY,
+        DJANGO_ALLOWED_HOSTS="help.example.com",
+        DJANGO_HSTS_PRELOAD="1",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -197,3 +197,12 @@ def test_llms_txt_lists_published_articles_by_category_with_their_markdown_links
     assert "## Billing\n\n- [Understanding your \\[annual\\] invoice](http://testserver/articles/invoice.md)\n" in text
     assert "draft" not in text
     assert text.index("## Account and Settings") < text.index("## Billing")
+
+
+def test_a_scheduled_article_is_dated_from_when_customers_could_first_read_it(client, guide):
+    from datetime import timedelta
+
+    published = guide.created_at - timedelta(days=3)
+    Article.objects.filter(pk=guide.pk).update(publish_at=published)
+    (data,) = json_ld(client.get(guide.get_absolute_url()).content.decode())
+    assert data["@graph"][0]["datePublished"] == published.isoformat()
