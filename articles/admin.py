@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
+from .admin_links import ArticleBodyWarningsMixin
 from .admin_requests import ContactRequestAdmin, OutgoingEmailAdmin  # noqa: F401  (the support queue)
 from .analytics import search_report
 from .editorial_admin import ArticleWorkflowAdminMixin, ReviewDueFilter
@@ -96,7 +97,7 @@ def _change_status(modeladmin, request, queryset, status, done, already):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowAdminMixin, MarkdownxModelAdmin):
+class ArticleAdmin(ArticleBodyWarningsMixin, ArticleWorkflowAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "category", "workflow_status", "review_due", "working_copy", "promoted", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "category", "promoted"]
     list_select_related = ["category"]
@@ -210,3 +211,7 @@ class SearchLogAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/articles/searchlog/report.html", context)
+
+
+# Support analytics and article feedback (registered on import).
+from . import support_admin  # noqa: E402, F401

@@ -113,7 +113,7 @@ class OutgoingEmailInline(admin.TabularInline):
 class ContactRequestAdmin(admin.ModelAdmin):
     """Requests come from customers: agents set the status and the assignee, and add notes."""
 
-    list_display = ["reference", "created_at", "subject", "email", "article", "status", "assignee", "mail"]
+    list_display = ["reference", "age", "subject", "email", "article", "status", "assignee", "mail"]
     list_display_links = ["reference", "subject"]
     list_filter = [
         "status",
@@ -235,7 +235,7 @@ class ContactRequestAdmin(admin.ModelAdmin):
         """Save each selected request through save() (it records the first response time), in one transaction."""
         changed = 0
         with transaction.atomic():
-            for contact_request in queryset.select_for_update():
+            for contact_request in queryset.select_for_update(of=("self",)):
                 if all(getattr(contact_request, name) == value for name, value in fields.items()):
                     continue
                 for name, value in fields.items():

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
 from . import selectors
+from .admin_links import ArticleBodyWarningsMixin
 from .history import article_versions, version_diff
 from .markdown import render_markdown
 from .models import Article, ArticleDueForReview, ArticleRevision
@@ -50,11 +51,15 @@ STATUS_PHRASES = {
     Article.Status.PUBLISHED: "published",
     Article.Status.ARCHIVED: "archived",
 }
-# Buttons under the article form ("Save and ..."); archiving is the Delete link.
-FORM_TRANSITIONS = ("submit", "approve", "to_draft")
+# Buttons under the article form, saving the form and taking the step; archiving is the Delete link.
+FORM_TRANSITIONS = {
+    "submit": "Save and submit for review",
+    "approve": "Save, approve and publish",
+    "to_draft": "Save and move back to draft",
+}
 CONFLICT_MESSAGE = (
     "Someone else saved this article while you were editing it (version {loaded}, now {current}, by {who}). "
-    "Your changes are not saved yet. Below is what you would change in their version. "
+    "Your changes are not saved yet; what they would change in the saved version is shown above. "
     "Save again to replace their version with yours, or reload the page to start from theirs."
 )
 
@@ -323,7 +328,9 @@ class ArticleWorkflowAdminMixin:
         probe = obj or Article(status=Article.Status.DRAFT)
         if self.has_change_permission(request, obj) if obj else self.has_add_permission(request):
             extra_context["workflow_buttons"] = [
-                t for t in transitions_for(article=probe, user=user) if t.name in FORM_TRANSITIONS
+                (t.name, FORM_TRANSITIONS[t.name])
+                for t in transitions_for(article=probe, user=user)
+                if t.name in FORM_TRANSITIONS
             ]
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -561,10 +568,11 @@ class ArticleRevisionForm(forms.ModelForm):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(MarkdownxModelAdmin):
+class ArticleRevisionAdmin(ArticleBodyWarningsMixin, MarkdownxModelAdmin):
     """Working copies: started from a published article, approved onto it or discarded."""
 
     form = ArticleRevisionForm
+    view_on_site = False  # the live article has the link; a copy has no public address
     change_form_template = "admin/articles/articlerevision/change_form.html"
     list_display = ["article", "state", "started_by", "started_at", "updated_at"]
     list_filter = ["state"]

@@ -50,9 +50,15 @@ class SendSummary:
     sent: int = 0
     retry: int = 0  # failed this time, will be retried later
     failed: int = 0  # given up: shown in the admin
+    unreachable: bool = False  # the mail server could not be reached: the run stopped there
 
     def __add__(self, other):
-        return SendSummary(self.sent + other.sent, self.retry + other.retry, self.failed + other.failed)
+        return SendSummary(
+            self.sent + other.sent,
+            self.retry + other.retry,
+            self.failed + other.failed,
+            self.unreachable or other.unreachable,
+        )
 
     def __str__(self):
         return f"sent {self.sent}, retry later {self.retry}, failed {self.failed}"
@@ -100,7 +106,9 @@ def outgoing_emails_claim(
 def outgoing_emails_send(*, ids: list[int] | None = None, limit: int | None = None) -> SendSummary:
     """
     Send every email that is due (or only those among `ids`), batch by batch,
-    until none is left or `limit` were tried. Returns what happened.
+    until none is left or `limit` were tried, or the mail server cannot be
+    reached: then the rest waits for the next run instead of costing each batch
+    another EMAIL_TIMEOUT. Returns what happened.
     """
     summary = SendSummary()
     tried = 0
@@ -111,6 +119,8 @@ def outgoing_emails_send(*, ids: list[int] | None = None, limit: int | None = No
             break
         tried += len(batch)
         summary += _deliver(batch, token)
+        if summary.unreachable:
+            break
     return summary
 
 
@@ -190,6 +200,7 @@ def _deliver(batch: list[OutgoingEmail], token: str) -> SendSummary:
         logger.warning("Could not connect to the mail server: %s", error)
         for email, _ in ready:
             summary += _record_failure(email, token, error, permanent=False)
+        summary.unreachable = True
         return summary
     try:
         for position, (email, message) in enumerate(ready):
@@ -206,6 +217,7 @@ def _deliver(batch: list[OutgoingEmail], token: str) -> SendSummary:
                 if _lost_connection(error):
                     for later, _ in ready[position + 1 :]:
                         summary += _record_failure(later, token, error, permanent=False)
+                    summary.unreachable = True
                     break
             else:
                 summary += _record_sent(email, token)

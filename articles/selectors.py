@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from .models import Article, Category, HelpLink, published_condition
+from .search import article_search
 
 
 def categories_with_counts():
@@ -32,6 +33,17 @@ def site_help_links():
 def popular_articles(limit: int = 5):
     """Articles to offer when a search finds nothing: promoted first, then the rest in order."""
     return Article.objects.listed().order_by("-promoted", "category__position", "position")[:limit]
+
+
+def articles_related_to(text: str, limit: int = 5):
+    """
+    Published articles for a few words that are not a query (such as the words of
+    a missing article's slug): the search's ranking, whose meaning signal finds
+    articles near them even when no word matches; typos are corrected first.
+    """
+    ids = [result.article_id for result in article_search(text, limit=limit).results]
+    articles = Article.objects.listed().in_bulk(ids)
+    return [articles[pk] for pk in ids if pk in articles]
 
 
 def article_page(article) -> dict:

@@ -106,9 +106,20 @@ _local = _LocalBuffer()
 atexit.register(_local.push)
 
 
+_today = (0, "")  # (second, local date): finding today's date costs more than counting
+
+
+def _today_text() -> str:
+    global _today
+    second = int(time.time())
+    if _today[0] != second:
+        _today = (second, timezone.localdate().isoformat())
+    return _today[1]
+
+
 def article_view_count(*, slug: str, day: date | None = None) -> None:
     """Count one view of the article at `slug`: in this process, then in the cache; never in the database."""
-    if _local.add((day or timezone.localdate()).isoformat(), slug):
+    if _local.add(day.isoformat() if day else _today_text(), slug):
         _local.push()
 
 

@@ -1,11 +1,15 @@
 """Public pages of the help center, the JSON search API and the health check."""
 
+from functools import wraps
+
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,10 +20,12 @@ from .guards import search_guard
 from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
-from .page_cache import cached_article_search, cached_public_page
+from .page_cache import cached_article_search, cached_public_page, cached_search_page
 from .ratelimit import client_ip
 from .search.engine import MAX_LIMIT
+from .search.semantic import meaning_status
 from .services import contact_request_create
+from .uploads import image_upload_store
 from .visits import visit_article_set, visit_context
 
 RESULTS_PER_PAGE = 10
@@ -98,7 +104,27 @@ def _positive_int(value, default):
     return number if number > 0 else default
 
 
+def _noting_search_in_visit(view_func):
+    """
+    Note a submitted search (its first page) in the customer's visit, for the
+    context of a later contact request. Done outside the page cache, so a page
+    served from the cache is noted too and a page stored there holds no session.
+    """
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        response = view_func(request, *args, **kwargs)
+        query = request.GET.get("q", "")
+        if response.status_code == 200 and query.strip() and _positive_int(request.GET.get("page"), 1) == 1:
+            deflection.search_record(request.session, query=query)
+        return response
+
+    return wrapper
+
+
 @search_guard(api=False)
+@_noting_search_in_visit
+@cached_search_page(log_search=search_log_create)
 def search(request):
     """Search results for ?q= (with ?category= and ?page=), or a helpful page when empty."""
     query = request.GET.get("q", "")
@@ -114,10 +140,11 @@ def search(request):
             offset=(page_number - 1) * RESULTS_PER_PAGE,
         )
         page_count = max(1, -(-page.total // RESULTS_PER_PAGE))
-        # Log the submitted search once, not again for each further page of it.
-        log = search_log_create(query=query, result_count=page.total) if page_number == 1 else None
-        if log:
-            deflection.search_record(request.session, query=query)
+        # Log the submitted search once, not again for each further page of it. Articles
+        # offered only by meaning count as no result: the query still shows a content gap.
+        result_count = 0 if page.by_meaning else page.total
+        log = search_log_create(query=query, result_count=result_count) if page_number == 1 else None
+        request.search_log = log  # the page cache logs each search served from it the same way
         context.update(
             {
                 "page": page,
@@ -150,6 +177,7 @@ def search_open(request, log_id, slug):
 
 @require_GET
 @search_guard(api=True)
+@cached_public_page(params=("q", "limit", "category"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
 def api_search(request):
     """JSON search (contract 4): the same ranking as the search page."""
     query = request.GET.get("q", "")
@@ -176,7 +204,9 @@ def api_search(request):
         }
         for r in page.results
     ]
-    return JsonResponse({"query": page.query, "count": len(results), "results": results})
+    return JsonResponse(
+        {"query": page.query, "count": len(results), "results": results, "by_meaning": page.by_meaning}
+    )
 
 
 CONTACT_REFERENCE_SESSION_KEY = "contact_reference"
@@ -240,7 +270,33 @@ def contact_thanks(request):
 @require_POST
 def markdown_preview(request):
     """The admin editor's live preview: the same render and sanitize as the public page."""
-    return HttpResponse(render_markdown(request.POST.get("content", "")).html)
+    try:
+        return HttpResponse(render_markdown(request.POST.get("content", "")).html)
+    except ValidationError as error:
+        # What saving would refuse is shown in the preview pane instead of failing the request.
+        return HttpResponse(format_html('<p class="errornote">{}</p>', " ".join(error.messages)))
+
+
+@require_POST
+def markdown_image_upload(request):
+    """
+    The Markdown editor's image upload (markdownx posts the file as `image`): answers
+    {"image_code": "![](url)"} for the editor to insert, or {"image": [reasons]} with 400.
+    Only for staff who may write articles.
+    """
+    user = request.user
+    may_write = user.has_perm("articles.add_article") or user.has_perm("articles.change_article")
+    if not (user.is_active and user.is_staff and may_write):
+        return JsonResponse({"image": ["You do not have permission to upload images."]}, status=403)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        url = image_upload_store(upload=upload)
+    except ValidationError as error:
+        return JsonResponse({"image": error.messages}, status=400)
+    # The alt text is left for the editor to write; saving the article reminds them.
+    return JsonResponse({"image_code": f"![]({url})"})
 
 
 def robots_txt(request):
@@ -259,17 +315,26 @@ def robots_txt(request):
 def healthz(request):
     """
     JSON for load balancers and monitors: 200 when the database and the cache
-    answer, 503 naming the parts that do not.
+    answer, 503 naming the parts that do not. `search_meaning` says whether search
+    has its meaning signal ("ok") or ranks on words alone ("unavailable", or "off"
+    by configuration): degraded, never a reason for 503.
     """
     checks = health_checks()
     failing = [part for part, result in checks.items() if result != "ok"]
     body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    body["search_meaning"] = meaning_status()
     return JsonResponse(body, status=503 if failing else 200)
 
 
 def page_not_found(request, exception):
-    """404 with a search box, so a dead link still leads somewhere."""
-    return render(request, "errors/404.html", {"query": request.GET.get("q", "")}, status=404)
+    """
+    404 with a search box, so a dead link still leads somewhere; an unknown article
+    address also offers the articles nearest in meaning to the words of its slug.
+    """
+    match = request.resolver_match
+    slug = match.kwargs.get("slug", "") if match and match.view_name == "articles:article" else ""
+    related = selectors.articles_related_to(slug.replace("-", " ")) if slug else []
+    return render(request, "errors/404.html", {"query": request.GET.get("q", ""), "related": related}, status=404)
 
 
 def server_error(request):

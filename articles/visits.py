@@ -36,18 +36,25 @@ def visitor_key(session: SessionBase) -> str:
     return key
 
 
+SEEN_STEP = 60  # the last-seen time is rewritten at most once a minute, to spare session writes
+
+
 def _current(session: SessionBase) -> dict:
-    """The visit in progress (a fresh one after a long pause), marked as active now."""
+    """A copy of the visit in progress (a fresh one after a long pause), marked as active now."""
     now = int(time.time())
     visit = session.get(VISIT_KEY)
     if not isinstance(visit, dict) or now - int(visit.get("seen", 0)) > VISIT_IDLE:
-        visit = {"key": new_key(), "seen": now, "article": "", "searches": [], "opened": [], "feedback": []}
-    visit["seen"] = now
+        return {"key": new_key(), "seen": now, "article": "", "searches": [], "opened": [], "feedback": []}
+    visit = {name: list(value) if isinstance(value, list) else value for name, value in visit.items()}
+    if now - int(visit["seen"]) >= SEEN_STEP:
+        visit["seen"] = now
     return visit
 
 
 def _save(session: SessionBase, visit: dict) -> None:
-    session[VISIT_KEY] = visit  # reassigned so the session notices the change
+    """Store the visit in the session, only if it changed (an unchanged session is not written)."""
+    if session.get(VISIT_KEY) != visit:
+        session[VISIT_KEY] = visit
 
 
 def _append(items: list, item) -> list:

@@ -13,6 +13,7 @@ the history (who, when, why) stay in step.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ class WorkflowError(Exception):
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str  # the button
+    label: str
     sources: frozenset
     target: str
     permission: str
@@ -84,12 +85,12 @@ TRANSITIONS = {
 }
 
 
-def transitions_for(*, article: Article, user) -> list[Transition]:
+def transitions_for(*, article: Article, user: AbstractUser) -> list[Transition]:
     """The steps this user may take from the article's current status, in order."""
     return [t for t in TRANSITIONS.values() if article.status in t.sources and user.has_perm(t.permission)]
 
 
-def article_save(*, article: Article, user, reason: str = "") -> Article:
+def article_save(*, article: Article, user: AbstractUser | None, reason: str = "") -> Article:
     """Save, recording who did it and why in the article's history."""
     article._history_user = user if user is not None and user.is_authenticated else None
     article._change_reason = reason or None
@@ -100,7 +101,7 @@ def article_save(*, article: Article, user, reason: str = "") -> Article:
     return article
 
 
-def transition_apply(*, article: Article, name: str, user) -> Transition:
+def transition_apply(*, article: Article, name: str, user: AbstractUser) -> Transition:
     """
     Check a step and set its fields on `article` without saving (the admin's
     form saves them with the editor's other changes). Raises PermissionDenied
@@ -123,14 +124,14 @@ def transition_apply(*, article: Article, name: str, user) -> Transition:
     return transition
 
 
-def article_transition(*, article: Article, name: str, user) -> Article:
+def article_transition(*, article: Article, name: str, user: AbstractUser) -> Article:
     """Take one workflow step (submit, approve, to_draft, archive) and save it."""
     with transaction.atomic():
         transition = transition_apply(article=article, name=name, user=user)
         return article_save(article=article, user=user, reason=transition.reason)
 
 
-def article_mark_reviewed(*, article: Article, user) -> Article:
+def article_mark_reviewed(*, article: Article, user: AbstractUser) -> Article:
     """Record that the article was checked; a review date that is due moves REVIEW_INTERVAL ahead."""
     if not user.has_perm("articles.review_article"):
         raise PermissionDenied("You may not review articles.")
@@ -141,7 +142,7 @@ def article_mark_reviewed(*, article: Article, user) -> Article:
     return article_save(article=article, user=user, reason="Marked as reviewed")
 
 
-def article_restore_version(*, article: Article, record, user) -> Article | ArticleRevision:
+def article_restore_version(*, article: Article, record, user: AbstractUser) -> Article | ArticleRevision:
     """
     Bring back a saved version's text (title, summary, body, tags, category) as
     a new version; nothing is overwritten. The status and address stay as they
@@ -166,7 +167,7 @@ def article_restore_version(*, article: Article, record, user) -> Article | Arti
     return article_save(article=article, user=user, reason=f"Restored version {record.version} ({when})")
 
 
-def article_purge(*, article: Article, user) -> None:
+def article_purge(*, article: Article, user: AbstractUser) -> None:
     """Delete an article for good, with its history and old addresses (superusers only)."""
     if not user.has_perm("articles.purge_article"):
         raise PermissionDenied("Only a superuser can delete an article for good.")
@@ -181,7 +182,7 @@ def article_purge(*, article: Article, user) -> None:
 CONTENT_FIELDS = ("title", "category_id", "summary", "body", "tags")
 
 
-def revision_start(*, article: Article, user, source=None) -> tuple[ArticleRevision, bool]:
+def revision_start(*, article: Article, user: AbstractUser, source=None) -> tuple[ArticleRevision, bool]:
     """
     The article's open working copy, or a new one copied from the live text
     (or from `source`, a saved version). Returns (copy, created). At most one
@@ -207,7 +208,7 @@ def revision_start(*, article: Article, user, source=None) -> tuple[ArticleRevis
     return revision, True
 
 
-def revision_approve(*, revision: ArticleRevision, user) -> Article:
+def revision_approve(*, revision: ArticleRevision, user: AbstractUser) -> Article:
     """
     Put the working copy's text live in one transaction: the article is saved
     (re-rendered, re-indexed, a new version recorded) and the copy closed.
@@ -239,7 +240,7 @@ def revision_approve(*, revision: ArticleRevision, user) -> Article:
     return article
 
 
-def revision_rebase(*, revision: ArticleRevision, user) -> ArticleRevision:
+def revision_rebase(*, revision: ArticleRevision, user: AbstractUser) -> ArticleRevision:
     """Accept that the live article changed since the copy began (after comparing them)."""
     if not user.has_perm("articles.change_article"):
         raise PermissionDenied("You may not change articles.")
@@ -248,7 +249,7 @@ def revision_rebase(*, revision: ArticleRevision, user) -> ArticleRevision:
     return revision
 
 
-def revision_discard(*, revision: ArticleRevision, user) -> ArticleRevision:
+def revision_discard(*, revision: ArticleRevision, user: AbstractUser) -> ArticleRevision:
     """Close the working copy without changing the live article."""
     if not user.has_perm("articles.change_article"):
         raise PermissionDenied("You may not change articles.")

@@ -99,6 +99,7 @@ def post_contact_forms(base: str, count: int) -> list[float]:
                 "email": f"customer{n}@example.com",
                 "subject": "Cannot sign in",
                 "message": "I reset my password and still cannot sign in.",
+                "suggestions_seen": "1",  # past the suggested-articles step: this measures the send
             }
         ).encode()
         request = urllib.request.Request(f"{base}/contact/", data=data, headers={"Referer": f"{base}/contact/"})

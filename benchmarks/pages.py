@@ -117,10 +117,13 @@ def child_prepare(size: int, args) -> None:
     from benchmarks.speed import load_corpus
 
     call_command("migrate", verbosity=0, interactive=False)
+    ready = Path(args.data_dir) / f"{connection.vendor}-{size}.ready"
     if Article.objects.count() != size:
+        ready.unlink(missing_ok=True)
         log(f"loading {size:,} articles")
         Article.objects.all().delete()
         load_corpus(size, args.seed, args.jobs)
+    if not ready.exists():
         log("building the search index")
         rebuild_index()
         first = Article.objects.order_by("pk").values_list("pk", flat=True)[:PROMOTED]
@@ -128,8 +131,9 @@ def child_prepare(size: int, args) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
+        ready.touch()
     else:
-        log(f"reusing the {size:,} articles already loaded")
+        log(f"reusing the {size:,} articles already loaded and indexed")
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT sqlite_version()")
@@ -186,6 +190,7 @@ class Server:
 
     def __init__(self, env: dict, port: int, workers: int, log_path: Path):
         self.base = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
         command = [
             sys.executable, "-m", "gunicorn", "-c", str(ROOT / "kb" / "gunicorn.conf.py"),
             "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
@@ -194,17 +199,21 @@ class Server:
         self.proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=self.log, stderr=self.log)
 
     def __enter__(self):
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see its log")
+                self.log.close()
+                tail = self.log_path.read_text(errors="replace")[-3000:]
+                raise SystemExit(f"gunicorn exited with {self.proc.returncode}:\n{tail}")
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return self
             except OSError:
                 time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer /healthz within 30 s")
+        self.__exit__()
+        tail = self.log_path.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"gunicorn did not answer /healthz within 90 s:\n{tail}")
 
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGTERM)
@@ -214,6 +223,65 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+
+
+# =========================================================================== CPU time
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+class CpuMeter:
+    """
+    CPU seconds spent serving: the gunicorn workers, plus (PostgreSQL) the server
+    processes of the benchmark's database. Unlike requests per second, this does
+    not depend on what else the machine is running.
+    """
+
+    def __init__(self, server, database_url: str):
+        self.server = server
+        self.database_url = database_url if database_url.startswith("postgres") else None
+
+    def _pids(self) -> list[int]:
+        pids = _children(self.server.proc.pid)
+        if self.database_url:
+            import psycopg
+
+            name = urlsplit(self.database_url).path.lstrip("/")
+            parts = urlsplit(self.database_url)
+            admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+            with psycopg.connect(admin, autocommit=True) as conn:
+                rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+            pids += [row[0] for row in rows]
+        return pids
+
+    def snapshot(self) -> dict[int, float]:
+        return {pid: _process_cpu(pid) for pid in self._pids()}
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 # =========================================================================== load
@@ -269,19 +337,49 @@ def wrk(base: str, target: str | Path, args, duration: float) -> dict:
     }
 
 
-def measure(base: str, name: str, target, args, floor_base: str) -> dict:
+def settle(base: str) -> None:
+    """Wait until the server has worked off the previous load (its queue of slow requests)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(base + "/floor/", timeout=60):
+                pass
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.5:
+            return
+    log("the server is still busy after 120 s")
+
+
+def _timed(meter: CpuMeter, base: str, target, args) -> dict:
+    before = meter.snapshot()
+    result = wrk(base, target, args, args.duration)
+    # At most one request per connection is still being served: a small error against thousands.
+    result["cpu_ms"] = 1000 * CpuMeter.spent(before, meter.snapshot()) / max(1, result["requests"])
+    settle(base)
+    return result
+
+
+def measure(meter: CpuMeter, base: str, name: str, target, args, floor_meter: CpuMeter, floor_base: str) -> dict:
     """
     Load `target`, then the floor right after it: the machine's speed drifts (other
-    work on it), so each page is compared with the floor measured next to it.
+    work on it), so each page is compared with the floor measured next to it, by
+    requests per second and by the server's CPU time per request.
     """
+    settle(base)
     wrk(base, target, args, 1)  # warm-up: every worker renders and caches the page
-    result = wrk(base, target, args, args.duration)
-    floor = wrk(floor_base, "/floor/", args, args.duration)
+    result = _timed(meter, base, target, args)
+    settle(floor_base)
+    floor = _timed(floor_meter, floor_base, "/floor/", args)
     result["floor_rps"] = floor["rps"]
+    result["floor_cpu_ms"] = floor["cpu_ms"]
     result["ratio"] = result["rps"] / (floor["rps"] or 1.0)
+    result["cpu_ratio"] = floor["cpu_ms"] / (result["cpu_ms"] or 1.0)
     log(
         f"  {name:<24} {result['rps']:>8,.0f} req/s  p50 {result['p50']:.2f} ms  p99 {result['p99']:.2f} ms"
         f"  (floor {floor['rps']:,.0f} req/s: x {result['ratio']:.2f})"
+        f"  CPU {result['cpu_ms']:.2f} ms/request (floor {floor['cpu_ms']:.2f}: x {result['cpu_ratio']:.2f})"
         + (f"  {result['errors']} errors" if result["errors"] else "")
     )
     return {"name": name, **result}
@@ -315,36 +413,36 @@ def run_size(engine: str, size: int, args, workdir: Path) -> dict:
     uncached_targets = [
         ("article, uncached", info["article"]),
         ("home, uncached", "/"),
-        ("category, uncached", info["category"]),
     ]
     rows = []
     log_path = Path(args.data_dir) / "gunicorn.log"
     with Server(server_env(info["url"], args), args.port, args.workers, log_path) as server:
+        meter = CpuMeter(server, info["url"])
         for name, target in cached_targets:
-            rows.append(measure(server.base, name, target, args, server.base))
+            rows.append(measure(meter, server.base, name, target, args, meter, server.base))
         off = {"KB_PAGE_CACHE": "0", "KB_SEARCH_CACHE_SECONDS": "0"}
         # The floor stays the first server's: the same code, and only one server loads at a time.
         with Server(server_env(info["url"], args, **off), args.port + 1, args.workers, log_path) as uncached:
+            uncached_meter = CpuMeter(uncached, info["url"])
             for name, target in uncached_targets:
-                rows.append(measure(uncached.base, name, target, args, server.base))
+                rows.append(measure(uncached_meter, uncached.base, name, target, args, meter, server.base))
     return {"engine": engine, "size": size, "info": info, "rows": rows}
 
 
 def format_table(results: list[dict]) -> str:
     engine = results[0]["info"]["engine_version"]
-    sizes = [r["size"] for r in results]
-    head = "| page | " + " | ".join(f"{n:,}: req/s | p50 ms | p99 ms | floor req/s | × floor" for n in sizes) + " |"
-    rule = "|---|" + "---:|---:|---:|---:|---:|" * len(sizes)
+    head = "| page | N | req/s | p50 ms | p99 ms | floor req/s | × floor | CPU ms/req | floor CPU | × floor (CPU) |"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     lines = [f"{engine}:", "", head, rule]
     for i, row in enumerate(results[0]["rows"]):
-        cells = []
         for result in results:
             r = result["rows"][i]
             flag = f" ({r['errors']} errors)" if r["errors"] else ""
-            cells.append(
-                f"{r['rps']:,.0f}{flag} | {r['p50']:.2f} | {r['p99']:.2f} | {r['floor_rps']:,.0f} | {r['ratio']:.2f}"
+            lines.append(
+                f"| {row['name']} | {result['size']:,} | {r['rps']:,.0f}{flag} | {r['p50']:.2f} | {r['p99']:.2f} "
+                f"| {r['floor_rps']:,.0f} | {r['ratio']:.2f} | {r['cpu_ms']:.2f} | {r['floor_cpu_ms']:.2f} "
+                f"| {r['cpu_ratio']:.2f} |"
             )
-        lines.append(f"| {row['name']} | " + " | ".join(cells) + " |")
     categories = ", ".join(f"{r['info']['category_articles']:,} at {r['size']:,}" for r in results)
     lines.append("")
     lines.append(f"The category page lists every article of its category ({categories}).")
@@ -377,7 +475,12 @@ def parse_args(argv=None):
     return args
 
 
+def _stop(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 def main(argv=None) -> None:
+    signal.signal(signal.SIGTERM, _stop)  # so the servers are stopped on the way out
     args = parse_args(argv)
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     if args.child_prepare:

@@ -3,10 +3,11 @@ Article view counting: does counting views slow the article page?
 
     python benchmarks/view_counting.py                         # SQLite, local-memory cache
     python benchmarks/view_counting.py --redis redis://127.0.0.1:6379/0
-    python benchmarks/view_counting.py --requests 1000
+    python benchmarks/view_counting.py --no-page-cache         # every page rendered
 
 A throwaway SQLite database gets the demo help center; then the longest demo
-article is requested through Django's full middleware stack (the test client),
+article is requested by a visitor without a session (so, as for the public, from
+the page cache unless --no-page-cache) through Django's full middleware stack (the test client),
 alternating request by request between counting off and on (`KB_VIEW_COUNTING`),
 so that load from elsewhere on the machine falls on both modes alike, with the
 batch flush as in production (every 1,000 views or 60 seconds: the batches
@@ -44,6 +45,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500, help="requests per mode")
     parser.add_argument("--redis", default="", help="a Redis URL for the cache (default: local memory)")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="render every page (KB_PAGE_CACHE=0) instead of serving it cached"
+    )
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="kb-view-bench-")
@@ -67,6 +71,7 @@ def main() -> int:
     cache.clear()
     settings.KB_RATE_LIMITS = False
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.KB_PAGE_CACHE = not args.no_page_cache
     settings.KB_VIEW_COUNTS_FLUSH_EVERY = 1000
     settings.KB_VIEW_COUNTS_FLUSH_SECONDS = 60
     article = max(Article.objects.published(), key=lambda a: len(a.body_html))
@@ -111,7 +116,8 @@ def main() -> int:
     command = "python benchmarks/view_counting.py " + shlex.join(sys.argv[1:])
     print(f"Command: {command.strip()}")
     cache_name = "Redis" if args.redis else "local memory"
-    print(f"Page: {url} ({len(article.body_html):,} bytes of article HTML); cache: {cache_name}")
+    served = "rendered each time" if args.no_page_cache else "served from the page cache"
+    print(f"Page: {url} ({len(article.body_html):,} bytes of article HTML), {served}; cache: {cache_name}")
     print(f"Requests: {args.requests} per mode, alternating")
     print(f"Median latency, counting off: {median_off:.3f} ms (p90 {percentile(off, 90):.3f} ms)")
     print(f"Median latency, counting on:  {median_on:.3f} ms (p90 {percentile(on, 90):.3f} ms)")

@@ -8,6 +8,7 @@ and console email. Every variable below is documented in README.md.
 import hashlib
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,8 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
-    "csp",
+    "axes",
     "simple_history",
+    "csp",
     "articles",
 ]
 
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -159,6 +163,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Staff sign-in lockout (django-axes) ------------------------------------------
+# After KB_LOGIN_FAILURE_LIMIT failed sign-ins, the account and the client address are
+# each locked for KB_LOGIN_LOCKOUT_MINUTES (a new failure while locked restarts the wait).
+# Failures are stored in the database, so every app server sees them. The client
+# address is read the same way as for rate limits (KB_TRUSTED_PROXIES).
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KB_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "articles.staff_login.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # --- Internationalization ---------------------------------------------------
 
@@ -280,6 +302,17 @@ KB_VIEW_COUNTS_FLUSH_SECONDS = int(os.environ.get("KB_VIEW_COUNTS_FLUSH_SECONDS"
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.markdownify"
 MARKDOWNX_MEDIA_PATH = "markdownx/"
+# Images uploaded from the editor (articles/uploads.py): largest file and most pixels accepted.
+KB_UPLOAD_MAX_BYTES = int(os.environ.get("KB_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+KB_UPLOAD_MAX_PIXELS = int(os.environ.get("KB_UPLOAD_MAX_PIXELS", str(25_000_000)))
+
+# --- Search meaning signal -----------------------------------------------------
+# Embeddings from a model shipped inside the wordllama wheel, blended with the
+# lexical ranking (articles/search/semantic.py); KB_SEARCH_MEANING=0 ranks on
+# words alone. One BLAS thread per process: a web worker serves one request at a
+# time, and more threads only contend for the cores (set before numpy loads).
+KB_SEARCH_MEANING = env_flag("KB_SEARCH_MEANING", default=True)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # --- Logging ----------------------------------------------------------------
 

@@ -334,9 +334,9 @@ def test_loading_the_demo_twice_gives_the_same_content():
     assert counts[:3] == (10, 4, 3)
     assert demo_counts() == counts
     assert dict(Article.objects.values_list("slug", "updated_at")) == updated
-    assert "Imported 10 articles (created 10, updated 0, unchanged 0), 0 failed." in first_out
-    assert "Imported 10 articles (created 0, updated 0, unchanged 10), 0 failed." in second_out
-    assert "Demo categories: 0 updated, 4 unchanged." in second_out
+    assert "Demo articles: 10 added, 0 already there (left as they are), 0 failed." in first_out
+    assert "Demo articles: 0 added, 10 already there (left as they are), 0 failed." in second_out
+    assert "Demo categories: 0 added, 4 already there." in second_out
     assert "Site-wide help links: 0 added, 3 already there." in second_out
 
 

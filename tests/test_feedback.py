@@ -172,8 +172,8 @@ def test_votes_over_the_rate_limit_are_refused_with_a_clear_429(client, article,
 def test_malformed_or_oversized_votes_are_refused_without_a_write(client, article, data):
     response = client.post(vote_url(article), data, **SAME_ORIGIN)
     assert response.status_code == 400
-    # A NUL is refused for every address in one place (articles/middleware.py), with its own message.
-    expected = "NUL character" if "\x00" in data.get("comment", "") else "could not be recorded"
+    # A NUL character is refused by the request-wide guard before the vote is read.
+    expected = "NUL character" if any("\x00" in value for value in data.values()) else "could not be recorded"
     assert expected in response.content.decode()
     assert client.post(vote_url(article), data, **JSON).status_code == 400
     assert ArticleFeedback.objects.count() == 0

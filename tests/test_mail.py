@@ -17,6 +17,7 @@ from django.core.mail import get_connection
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from articles.models import ContactRequest, OutgoingEmail
@@ -176,6 +177,19 @@ def test_an_unreachable_mail_server_leaves_every_email_pending_with_the_reason(p
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {Status.PENDING}
 
 
+def test_an_unreachable_mail_server_stops_the_run_and_the_rest_waits_for_the_next(pending, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    pending(12)
+
+    out = run_command()
+
+    assert "sent 0, retry later 10, failed 0" in out and "could not be reached" in out
+    assert OutgoingEmail.objects.filter(attempts=0, status=Status.PENDING).count() == 14
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert "sent 14" in run_command()  # the untried ones are due at once; the others after their backoff
+
+
 def test_EMAIL_TIMEOUT_bounds_the_wait_for_a_mail_server_that_never_answers(pending, settings, hanging_smtp_server):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", hanging_smtp_server, 0.5
@@ -312,7 +326,7 @@ def test_two_senders_started_together_deliver_each_email_exactly_once(tmp_path, 
     env = _subprocess_env(tmp_path)
     process(env, "create", "30")
 
-    env["KB_TEST_MAIL_BARRIER"] = f"{tmp_path / 'barrier'}:2"
+    env["KB_TEST_MAIL_BARRIER"] = f"{tmp_path / 'barrier'}:2"  # each waits with its first batch for the other
     runs = [start_sender(env, name) for name in (first, second)]
     outputs = [run.communicate(timeout=120) for run in runs]
 
@@ -347,22 +361,24 @@ def test_the_background_thread_sends_both_emails_after_the_commit(tmp_path):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_contact_post_never_waits_on_a_hanging_mail_server(tmp_path, hanging_smtp_server):
+    # The latency itself (p99) is measured by benchmarks/contact_mail.py; here, no
+    # post may take anywhere near EMAIL_TIMEOUT, as it would if it talked to the server.
     env = _subprocess_env(tmp_path)
     env.update(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(hanging_smtp_server),
-        EMAIL_TIMEOUT="1",
+        EMAIL_TIMEOUT="3",
     )
     report = post_in_a_web_process(env, 20)
 
-    timings = sorted(report["timings"])
-    p99 = timings[int(0.99 * (len(timings) - 1))]
-    assert p99 < 0.3, f"p99 {p99 * 1000:.0f} ms"
+    assert max(report["timings"]) < 1.5
     assert len(report["emails"]) == 40
-    for status, last_error, next_attempt_at in report["emails"]:
-        assert status == Status.PENDING and "timed out" in last_error
-        assert datetime.fromisoformat(next_attempt_at) > timezone.now()
+    assert {status for status, _, _ in report["emails"]} == {Status.PENDING}
+    tried = [(error, when) for _, error, when in report["emails"] if error]
+    assert tried and all(
+        "timed out" in error and datetime.fromisoformat(when) > timezone.now() for error, when in tried
+    )
 
 
 # --- Requests stored before the outbox existed ----------------------------------------------
@@ -370,9 +386,7 @@ def test_the_contact_post_never_waits_on_a_hanging_mail_server(tmp_path, hanging
 
 @pytest.mark.django_db(transaction=True)
 def test_requests_from_before_the_outbox_get_a_reference_and_their_pending_notification(settings):
-    from django.db.migrations.executor import MigrationExecutor
-
-    before = [("articles", "0007_search_head_and_lexemes")]
+    before = [("articles", "0007_search_head_and_lexemes")]  # the migration before the outbox
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes("articles")
     executor.migrate(before)
@@ -397,3 +411,21 @@ def test_requests_from_before_the_outbox_get_a_reference_and_their_pending_notif
     assert (email.contact_request, email.kind, email.status) == (waiting, "support_notification", Status.PENDING)
     assert email.last_error == "timed out" and email.to == settings.KB_SUPPORT_EMAIL
     assert outgoing_emails_send().sent == 1
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def _settings_from(env: dict) -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.KB_MAIL_DELIVERY, settings.EMAIL_TIMEOUT)"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("KB_", "EMAIL_"))}
+    environment.update(env, DJANGO_SETTINGS_MODULE="kb.settings")
+    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=environment, capture_output=True, text=True)
+
+
+def test_delivery_and_timeout_come_from_the_environment():
+    assert _settings_from({}).stdout.split() == ["thread", "10.0"]
+    assert _settings_from({"KB_MAIL_DELIVERY": "cron", "EMAIL_TIMEOUT": "2.5"}).stdout.split() == ["cron", "2.5"]
+    refused = _settings_from({"KB_MAIL_DELIVERY": "sometimes"})
+    assert refused.returncode != 0 and "KB_MAIL_DELIVERY must be thread, cron or immediate" in refused.stderr

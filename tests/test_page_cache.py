@@ -1,5 +1,7 @@
 """The page cache: what is served from it, to whom, and when it forgets (articles/page_cache.py)."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
@@ -357,7 +359,9 @@ def count_searches(monkeypatch):
 def test_a_repeated_api_search_is_answered_from_the_cache(client, article, count_searches, django_assert_num_queries):
     first = client.get("/api/search/?q=password")
     with django_assert_num_queries(0):
-        second = client.get("/api/search/?q=%20PASSWORD%20")
+        assert client.get("/api/search/?q=password").json() == first.json()
+    # Another spelling of the same query is ranked once too.
+    second = client.get("/api/search/?q=%20PASSWORD%20")
     assert second.json()["results"] == first.json()["results"]
     assert len(count_searches) == 1
     client.get("/api/search/?q=password&limit=3")
@@ -391,3 +395,96 @@ def test_searches_are_not_cached_when_turned_off(client, article, count_searches
     client.get("/api/search/?q=password")
     client.get("/api/search/?q=password")
     assert len(count_searches) == 2
+
+
+def _open_links(response):
+    return re.findall(r'href="(/search/open/\d+/[^"]+)"', text(response))
+
+
+def test_a_repeated_search_page_is_served_from_the_cache_with_its_own_log_row(client, article):
+    from articles.models import SearchLog
+
+    first = Client().get("/search/?q=password")
+    second = Client().get("/search/?q=password")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    logs = list(SearchLog.objects.filter(query="password").order_by("pk"))
+    assert len(logs) == 2 and logs[1].result_count == logs[0].result_count == 1
+    [link] = _open_links(second)
+    assert link.startswith(f"/search/open/{logs[1].pk}/")
+    client.get(link)  # opening the result is credited to the second search
+    logs[1].refresh_from_db()
+    assert logs[1].clicked_article_id == article.pk
+    assert "\x00" not in text(second)
+
+
+def test_a_search_served_from_the_cache_is_still_noted_in_the_visitor_s_session(client, article):
+    # Each request comes from a new visitor (no session yet), as the cache serves them.
+    Client().get("/search/?q=password")
+    response = client.get("/search/?q=password")
+    assert response["X-Cache"] == "hit"
+    assert client.session["kb_visit"]["searches"] == ["password"]
+
+
+def test_a_repeated_search_without_results_is_still_logged(client, article):
+    from articles.models import SearchLog
+
+    Client().get("/search/?q=zzyzx")
+    assert Client().get("/search/?q=zzyzx")["X-Cache"] == "hit"
+    assert list(SearchLog.objects.filter(query="zzyzx").values_list("result_count", flat=True)) == [0, 0]
+
+
+def test_search_pages_echo_the_query_as_typed(client, article):
+    Client().get("/search/?q=password")
+    response = Client().get("/search/?q=PASSWORD")
+    assert response["X-Cache"] == "miss"
+    assert "PASSWORD" in text(response)
+
+
+def test_search_pages_with_other_parameters_are_rendered_for_themselves(client, article):
+    Client().get("/search/?q=password")
+    assert Client().get("/search/?q=password&utm_source=mail").get("X-Cache") is None
+
+
+def test_a_content_change_refreshes_cached_search_pages(client, article, make_article):
+    Client().get("/search/?q=invoice")
+    make_article("Understanding your invoice", "Every invoice explained.", slug="invoice")
+    response = Client().get("/search/?q=invoice")
+    assert response["X-Cache"] == "miss" and "Understanding your invoice" in text(response)
+
+
+def test_staff_search_pages_are_not_served_from_the_cache(client, article, editor):
+    Client().get("/search/?q=password")
+    client.force_login(editor)
+    assert client.get("/search/?q=password").get("X-Cache") is None
+
+
+def test_a_scheduled_article_appears_on_cached_pages_when_it_is_due(client, article, make_article, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.now() + timedelta(seconds=90)
+    make_article("Coming soon", slug="coming-soon", publish_at=due)
+    timeouts = []
+    real_set = cache.set
+
+    def recording_set(key, value, timeout=None):
+        timeouts.append(timeout)
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.get("/categories/account-and-settings/")
+    assert "Coming soon" not in text(client.get("/categories/account-and-settings/"))
+    # The copy is kept only until the article is due, not for the usual five minutes.
+    assert timeouts and all(t <= 90 for t in timeouts)
+
+
+def test_a_repeated_api_search_is_served_whole_from_the_cache(client, article):
+    first = client.get("/api/search/?q=password&limit=5")
+    second = client.get("/api/search/?q=password&limit=5")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.json() == first.json()
+    assert second["Content-Type"] == "application/json"
+    assert client.get("/api/search/?q=password&limit=6")["X-Cache"] == "miss"
+    assert client.get("/api/search/?q=password&limit=x").status_code == 400  # errors are never cached
+    assert client.get("/api/search/?q=password&limit=x").get("X-Cache") is None

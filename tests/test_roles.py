@@ -176,14 +176,25 @@ def test_support_agents_cannot_start_or_approve_working_copies(client, support_a
 def test_support_agents_work_contact_requests(client, support_agent, contact):
     client.force_login(support_agent)
 
+    management = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
     response = client.post(
         admin_url("contactrequest", "change", contact.pk),
-        {"status": ContactRequest.Status.OPEN, "assignee": support_agent.pk, "_save": "Save"},
+        {
+            "status": ContactRequest.Status.OPEN,
+            "assignee": support_agent.pk,
+            **{f"emails-{key}": value for key, value in management.items()},
+            **{f"notes-{key}": value for key, value in management.items()},
+            "notes-TOTAL_FORMS": "1",
+            "notes-0-body": "Asked for a screenshot.",
+            "notes-0-contact_request": contact.pk,
+            "_save": "Save",
+        },
     )
 
     assert response.status_code == 302
     contact.refresh_from_db()
     assert (contact.status, contact.assignee) == (ContactRequest.Status.OPEN, support_agent)
+    assert [(n.body, n.author) for n in contact.notes.all()] == [("Asked for a screenshot.", support_agent)]
 
 
 def test_support_agents_see_search_analytics(client, support_agent):

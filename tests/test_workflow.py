@@ -56,11 +56,12 @@ def test_the_change_form_offers_the_steps_the_status_allows(client, role_editor,
     published = make_article()
     client.force_login(role_editor)
 
-    draft_buttons = [t.name for t in client.get(admin_url("article", "change", draft.pk)).context["workflow_buttons"]]
+    draft_page = client.get(admin_url("article", "change", draft.pk))
     live = client.get(admin_url("article", "change", published.pk))
 
-    assert draft_buttons == ["submit", "approve"]
-    assert [t.name for t in live.context["workflow_buttons"]] == ["to_draft"]
+    assert [name for name, _ in draft_page.context["workflow_buttons"]] == ["submit", "approve"]
+    assert 'value="approve" class="button">Save, approve and publish</button>' in draft_page.content.decode()
+    assert [name for name, _ in live.context["workflow_buttons"]] == ["to_draft"]
     assert "Save and submit for review" not in live.content.decode()
 
 
@@ -164,6 +165,23 @@ def test_a_scheduled_article_appears_everywhere_when_its_time_comes_with_no_job_
         shown = everywhere(client, scheduled)
 
     assert all(shown.values()), shown
+
+
+def test_cached_pages_and_searches_show_a_scheduled_article_once_it_is_due(client, scheduled):
+    for url in ("/", "/categories/deliverability/"):
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "hit"  # the page without the article is cached
+    client.get("/search/", {"q": "quarantined"})
+    later = timezone.now() + timedelta(hours=2)
+
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        home = client.get("/")
+        category = client.get("/categories/deliverability/")
+        search = client.get("/search/", {"q": "quarantined"})
+
+    assert "/categories/deliverability/" in home.content.decode()
+    assert "Quarantined mailbox recovery" in category.content.decode()
+    assert "Quarantined mailbox recovery" in search.content.decode()
 
 
 def test_staff_see_a_scheduled_article_marked_as_scheduled(client, editor, scheduled):

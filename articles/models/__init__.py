@@ -18,9 +18,11 @@ from .content import (
     validate_help_url,
 )
 from .feedback import ArticleFeedback
+from .links import ArticleLink, BrokenLink, LinkCheck
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
 from .search import SearchLog, SearchWord, SynonymGroup
+from .semantic import MeaningVector
 from .workflow import ArticleDueForReview, ArticleRevision
 
 __all__ = [
@@ -28,14 +30,18 @@ __all__ = [
     "ArticleFeedback",
     "ArticleQuerySet",
     "ArticleDueForReview",
+    "ArticleLink",
     "ArticleRedirect",
     "ArticleViewCount",
     "ArticleRevision",
+    "BrokenLink",
     "Category",
     "ContactNote",
     "ContactRequest",
     "HelpLink",
     "HelpLinkQuerySet",
+    "MeaningVector",
+    "LinkCheck",
     "OutgoingEmail",
     "SearchLog",
     "SearchWord",

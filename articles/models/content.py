@@ -24,6 +24,12 @@ from simple_history.models import HistoricalRecords
 
 from ..markdown import render_markdown
 from ..page_cache import content_changed
+from .links import article_links_replace
+
+
+def validate_article_markdown(value: str) -> None:
+    """The body must render: refuses what the renderer refuses (such as over-deep nesting)."""
+    render_markdown(value)
 
 
 class PageContentQuerySet(models.QuerySet):
@@ -111,7 +117,9 @@ class ArticleQuerySet(PageContentQuerySet):
 
     def scheduled(self):
         """Approved articles whose publish date has not come yet."""
-        return self.filter(status=Article.Status.PUBLISHED).exclude(published_condition())
+        # The complement of published_condition() among approved articles, written so that
+        # the publish_at index answers it (most articles have no publish date).
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Everything staff may preview, or only published articles for everyone else."""
@@ -141,19 +149,17 @@ class Article(models.Model):
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField("title", max_length=200)
-    slug = models.SlugField(
-        "slug", max_length=200, unique=True, help_text="The article's address: /articles/<slug>/."
-    )
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="articles", verbose_name="category"
-    )
+    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles", verbose_name="category")
     summary = models.CharField(
         "summary", max_length=300, blank=True, help_text="One sentence shown in lists and search results."
     )
     body = MarkdownxField(
         "body",
         blank=True,
-        help_text="Markdown. Use ## and ### headings for sections: each gets a link and a table-of-contents entry.",
+        help_text="Markdown. Use ## and ### headings for sections: each gets a link and a table-of-contents entry. "
+        "Link to another article by its slug: [text](article:its-slug) or [text](article:its-slug#section).",
+        validators=[validate_article_markdown],
     )
     body_html = models.TextField("rendered body", blank=True, editable=False)
     status = models.CharField(
@@ -181,6 +187,7 @@ class Article(models.Model):
         "publish at",
         null=True,
         blank=True,
+        db_index=True,
         help_text="Leave empty to publish on approval. A later date and time keeps an approved article "
         "hidden from customers and search until then.",
     )
@@ -266,6 +273,7 @@ class Article(models.Model):
             self.version = (stored[1] if stored else 0) + 1
             super().save(*args, **kwargs)
             self._store_sections(rendered.sections)
+            article_links_replace(article=self, links=rendered.links)
             index_article(self)
             # A live article's address always wins over an old one that redirected elsewhere.
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()

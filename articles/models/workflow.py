@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .content import Article, Category
+from .content import Article, Category, validate_article_markdown
 
 
 class ArticleRevision(models.Model):
@@ -25,7 +25,9 @@ class ArticleRevision(models.Model):
     title = models.CharField("title", max_length=200)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name="category")
     summary = models.CharField("summary", max_length=300, blank=True)
-    body = MarkdownxField("body", blank=True, help_text="Markdown, as in the article.")
+    body = MarkdownxField(
+        "body", blank=True, help_text="Markdown, as in the article.", validators=[validate_article_markdown]
+    )
     tags = models.CharField("tags", max_length=255, blank=True)
     base_version = models.PositiveIntegerField(
         "based on version", help_text="The article's version when this copy was started."

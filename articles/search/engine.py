@@ -17,6 +17,13 @@ from .query import (
     parse_query,
     tokenize,
 )
+from .semantic import (
+    fuse,
+    meaning_vectors_clear,
+    meaning_vectors_delete,
+    meaning_vectors_rebuild,
+    meaning_vectors_store,
+)
 
 # Articles ranked per query (the most a search can return), and how many of
 # the best of them get their sections ranked too.
@@ -58,6 +65,8 @@ class SearchPage:
     corrected: str
     total: int
     results: list[SearchResult]
+    # True when no word matched and the results are the articles nearest in meaning.
+    by_meaning: bool = False
 
 
 def _backend():
@@ -130,6 +139,8 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
         if category_id is None:
             return SearchPage(query=parsed.text, corrected=parsed.corrected, total=0, results=[])
     ranked = _rank(parsed, category_id=category_id, needed=offset + limit)
+    fused = fuse(ranked, parsed.corrected or parsed.text, category_id=category_id, needed=offset + limit)
+    ranked = fused.ranked
     # Approved articles wait in the index until their publish date: the rule that
     # decides what customers see (published()) drops them here, so no job has to
     # add them to the index when the date comes.
@@ -173,7 +184,13 @@ def article_search(text: str, *, category: str | None = None, limit: int = 10, o
                 score=score,
             )
         )
-    return SearchPage(query=parsed.text, corrected=parsed.corrected, total=len(ranked), results=results)
+    return SearchPage(
+        query=parsed.text,
+        corrected=parsed.corrected,
+        total=len(ranked),
+        results=results,
+        by_meaning=fused.by_meaning and bool(ranked),
+    )
 
 
 def _best_snippet(texts: list[str], words: set[str]):
@@ -304,6 +321,7 @@ def index_article(article) -> None:
         sections = list(article.sections.all())
         _backend().add(index_rows(article, sections))
         _count_words(article_words(article, sections), +1)
+        meaning_vectors_store(article, sections)
 
 
 def unindex_article(article_id: int) -> None:
@@ -315,6 +333,7 @@ def unindex_article(article_id: int) -> None:
         return
     _backend().remove(article_id)
     _count_words(article_words(stored, list(stored.sections.all())), -1)
+    meaning_vectors_delete(article_id)
 
 
 def article_words(article, sections) -> set[str]:
@@ -361,13 +380,20 @@ def rebuild_index(progress=None) -> int:
     with transaction.atomic():
         backend.clear()
         SearchWord.objects.all().delete()
+        meaning_vectors_clear()
+        batch = []
         for article in articles.iterator(chunk_size=500):
             sections = list(article.sections.all())
             backend.add(index_rows(article, sections), rebuilding=True)
             counts.update(article_words(article, sections))
+            batch.append((article, sections))
+            if len(batch) == 500:
+                meaning_vectors_rebuild(batch)
+                batch = []
             indexed += 1
             if progress:
                 progress(1)
+        meaning_vectors_rebuild(batch)
         SearchWord.objects.bulk_create(
             [SearchWord(word=w, document_count=n) for w, n in counts.items()], batch_size=1000
         )

@@ -63,6 +63,7 @@ DROP_SQL = [
     f"DROP TABLE IF EXISTS {TABLE}",
 ]
 
+
 def article_token(article_id: int) -> str:
     return f"{MARKER}a{article_id}"
 
@@ -92,9 +93,7 @@ def match_expression(terms) -> str:
 def at_least_two(terms) -> str:
     """Rows matching at least two of the terms: (a AND b) OR (a AND c) OR ..."""
     groups = [_any_of(t.alternatives) for t in terms]
-    return " OR ".join(
-        f"({groups[i]} AND {groups[j]})" for i in range(len(groups)) for j in range(i + 1, len(groups))
-    )
+    return " OR ".join(f"({groups[i]} AND {groups[j]})" for i in range(len(groups)) for j in range(i + 1, len(groups)))
 
 
 def _only(tokens) -> str:

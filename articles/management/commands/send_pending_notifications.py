@@ -23,5 +23,7 @@ class Command(BaseCommand):
         except DatabaseError as error:
             raise CommandError(f"Could not read the outbox: {error}")
         self.stdout.write(f"Outgoing emails: {summary}.")
+        if summary.unreachable:
+            self.stdout.write("The mail server could not be reached; the other due emails wait for the next run.")
         if summary.failed:
             self.stdout.write("Failed emails are listed in the admin under Outgoing emails, with the reason.")
