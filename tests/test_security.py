@@ -241,7 +241,8 @@ def test_an_overlong_query_is_a_json_400_on_the_api(client, article):
 @pytest.fixture
 def search_rate(settings):
     settings.KB_RATE_LIMITS = True
-    settings.KB_RATE_LIMIT_RATES = {**settings.KB_RATE_LIMIT_RATES, "search_ip": "3/m"}
+    # Per day, so no window boundary falls inside the test on a slow machine.
+    settings.KB_RATE_LIMIT_RATES = {**settings.KB_RATE_LIMIT_RATES, "search_ip": "3/d"}
 
 
 def test_search_page_over_the_rate_is_a_429_page_with_retry_after(client, article, search_rate):
@@ -249,7 +250,7 @@ def test_search_page_over_the_rate_is_a_429_page_with_retry_after(client, articl
         assert client.get(reverse("articles:search"), {"q": "billing"}).status_code == 200
     response = client.get(reverse("articles:search"), {"q": "billing"})
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert 1 <= int(response["Retry-After"]) <= 86400
     assert "Too many searches" in response.content.decode()
     assert client.get(reverse("articles:search")).status_code == 200  # the empty search page is not counted
 
