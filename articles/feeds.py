@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article
-from .seo import SITE_NAME
+from .seo import SITE_NAME, published_on
 
 FEED_ITEMS = 50
 
@@ -30,7 +30,7 @@ class ArticlesFeed(Feed):
         return article.summary or article.title
 
     def item_pubdate(self, article):
-        return article.created_at
+        return published_on(article)
 
     def item_updateddate(self, article):
         return article.updated_at

@@ -38,8 +38,9 @@ class BadInputMiddleware:
 
 
 def bad_input_response(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
-    """A JSON error for the API, a page with a search box and the reason for everything else."""
-    if request.path_info.startswith("/api/"):
+    """A JSON error for the API and for scripts asking for JSON; for people, a page with the reason."""
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.path_info.startswith("/api/") or wants_json:
         return JsonResponse({"error": message}, status=status)
     html = render_to_string("errors/400.html", {"message": message}, request=request)
     return HttpResponse(html, status=status)

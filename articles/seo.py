@@ -19,6 +19,11 @@ def absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def published_on(article: Article):
+    """When customers first could read the article: its scheduled date, its approval, or its creation."""
+    return article.publish_at or article.approved_at or article.created_at
+
+
 def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
     """schema.org BreadcrumbList for [(name, path), ...], home first."""
     return {
@@ -46,7 +51,7 @@ def article_structured_data(request: HttpRequest, article: Article) -> dict:
         "headline": article.title,
         "url": url,
         "mainEntityOfPage": url,
-        "datePublished": article.created_at.isoformat(),
+        "datePublished": published_on(article).isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "articleSection": article.category.name,
         "inLanguage": "en",

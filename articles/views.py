@@ -355,8 +355,13 @@ def article_markdown(request, slug):
     """The published Markdown of one article under its title (text/markdown), for tools and assistants."""
     article = Article.objects.published().filter(slug=slug).first()
     if article is None:
-        moved = get_object_or_404(Article.objects.published(), redirects__old_slug=slug)
-        return redirect(seo.markdown_url(moved), permanent=True)
+        # Moved or replaced: follow it, as the article page does; archived with no replacement: gone.
+        successor, gone = selectors.article_successor(slug)
+        if successor is not None:
+            return redirect(seo.markdown_url(successor), permanent=True)
+        if gone:
+            return HttpResponse("This article was archived.\n", status=410, content_type="text/plain; charset=utf-8")
+        raise Http404("No such article")
     response = HttpResponse(seo.article_markdown(article), content_type="text/markdown; charset=utf-8")
     response["Link"] = f'<{request.build_absolute_uri(article.get_absolute_url())}>; rel="canonical"'
     return response

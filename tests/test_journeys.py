@@ -1,12 +1,13 @@
 """
 End-to-end journeys in a real headless Chromium, under the site's real
-Content-Security-Policy: a customer who finds the answer and still writes in,
-and an editor who writes, previews, publishes and finds an article.
+Content-Security-Policy: a customer who searches with a typo, reads the right
+section, says it did not help and writes in; an editor who writes, previews,
+publishes and finds an article.
 """
 
 import pytest
 
-from articles.models import Article, Category, ContactRequest, HelpLink
+from articles.models import Article, ArticleFeedback, Category, ContactRequest, HelpLink
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,15 +59,26 @@ def test_a_customer_searches_with_a_typo_reads_the_right_section_and_contacts_su
     assert page.locator("h1").inner_text() == "Fixing SMTP authentication errors"
     assert page.locator("#expired-api-key").is_visible()
 
-    # 3. Still stuck: the contact form knows which article the customer read.
-    page.locator("a[href='/contact/?article=fixing-smtp-authentication-errors']").first.click()
+    # 3. It did not help: the vote is recorded without a reload, and the way to support opens.
+    feedback = page.locator("#feedback--article")
+    feedback.get_by_role("button", name="No").click()
+    feedback.locator("[data-feedback-on-no]").wait_for(state="visible")
+    assert feedback.locator("[data-feedback-status]").inner_text().strip()  # the result is announced
+    vote = ArticleFeedback.objects.get()
+    assert vote.article_id == help_center.pk and vote.helpful is False
+    assert page.url.endswith("#expired-api-key")  # still on the same page, no reload
+
+    # 4. Still stuck: the contact form knows which article the customer read.
+    feedback.get_by_role("link", name="Contact support about this article").click()
     page.wait_for_url("**/contact/?article=fixing-smtp-authentication-errors")
     assert "Fixing SMTP authentication errors" in page.locator(".notice").inner_text()
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_label("Your email address").fill("ada@example.com")
     page.get_by_label("Subject").fill("New API key refused too")
     page.get_by_label("How can we help?").fill("I created a new key as the article says and still get 535.")
-    page.get_by_role("button", name="Send message").click()
+    # Articles that may answer it appear beside the form as the customer types; then it sends at once.
+    page.locator("[data-suggestions]").wait_for(state="visible")
+    page.get_by_role("button", name="Send").click()
     page.wait_for_url("**/contact/thanks/")
     assert page.locator("h1").inner_text() == "Thank you"
 
@@ -100,13 +112,11 @@ def test_an_editor_writes_previews_publishes_and_finds_an_article(live_server, p
     preview = page.locator(".markdownx-preview")
     page.wait_for_selector(".markdownx-preview h2#ramp-up-schedule")
     assert "double the volume" in preview.inner_text()
-    page.locator("select[name=status]").select_option("published")
-    page.locator("input[name=_save]").last.click()
-    page.wait_for_url("**/admin/articles/article/")
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    page.get_by_role("button", name="Save and approve and publish").click()
+    page.wait_for_selector(".messagelist")
 
     article = Article.objects.get(slug="warming-up-a-dedicated-ip-address")
-    assert article.is_published and [s.anchor for s in article.sections.all() if s.anchor] == [
+    assert article.is_live and [s.anchor for s in article.sections.all() if s.anchor] == [
         "ramp-up-schedule",
         "throttled-by-providers",
     ]

@@ -241,7 +241,8 @@ def test_an_overlong_query_is_a_json_400_on_the_api(client, article):
 @pytest.fixture
 def search_rate(settings):
     settings.KB_RATE_LIMITS = True
-    settings.KB_RATE_LIMIT_RATES = {**settings.KB_RATE_LIMIT_RATES, "search_ip": "3/m"}
+    # Per day, so no window boundary falls inside the test on a slow machine.
+    settings.KB_RATE_LIMIT_RATES = {**settings.KB_RATE_LIMIT_RATES, "search_ip": "3/d"}
 
 
 def test_search_page_over_the_rate_is_a_429_page_with_retry_after(client, article, search_rate):
@@ -249,7 +250,7 @@ def test_search_page_over_the_rate_is_a_429_page_with_retry_after(client, articl
         assert client.get(reverse("articles:search"), {"q": "billing"}).status_code == 200
     response = client.get(reverse("articles:search"), {"q": "billing"})
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert 1 <= int(response["Retry-After"]) <= 86400
     assert "Too many searches" in response.content.decode()
     assert client.get(reverse("articles:search")).status_code == 200  # the empty search page is not counted
 
@@ -276,3 +277,20 @@ def test_kb_rate_limits_off_lets_every_search_through(client, article, search_ra
     settings.KB_RATE_LIMITS = False
     for _ in range(6):
         assert client.get(reverse("articles:api_search"), {"q": "billing"}).status_code == 200
+
+
+def test_check_deploy_is_clean_with_preload_and_subdomains_asked_for():
+    from tests.test_settings import run_check
+
+    result = run_check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="1",
+        DJANGO_SECRET_KEY=REAL_KEY,
+        DJANGO_ALLOWED_HOSTS="help.example.com",
+        DJANGO_HSTS_PRELOAD="1",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

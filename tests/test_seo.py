@@ -104,7 +104,8 @@ def test_json_ld_cannot_be_closed_early_by_an_editor_s_title(client, make_articl
     html = client.get(article.get_absolute_url()).content.decode()
     (data,) = json_ld(html)
     assert data["@graph"][0]["headline"] == 'Close </script><script>alert("x")</script> early'
-    assert html.count("<script") == 3  # the two script files (search, feedback) and the JSON-LD block
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert [tag for tag in scripts if "src=" not in tag] == ['<script type="application/ld+json">']
 
 
 def test_drafts_seen_by_staff_carry_no_structured_data_and_are_not_indexed(client, editor, make_article):
@@ -196,3 +197,12 @@ def test_llms_txt_lists_published_articles_by_category_with_their_markdown_links
     assert "## Billing\n\n- [Understanding your \\[annual\\] invoice](http://testserver/articles/invoice.md)\n" in text
     assert "draft" not in text
     assert text.index("## Account and Settings") < text.index("## Billing")
+
+
+def test_a_scheduled_article_is_dated_from_when_customers_could_first_read_it(client, guide):
+    from datetime import timedelta
+
+    published = guide.created_at - timedelta(days=3)
+    Article.objects.filter(pk=guide.pk).update(publish_at=published)
+    (data,) = json_ld(client.get(guide.get_absolute_url()).content.decode())
+    assert data["@graph"][0]["datePublished"] == published.isoformat()

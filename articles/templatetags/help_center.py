@@ -57,3 +57,8 @@ def article_json_ld(context, article):
 @register.simple_tag(takes_context=True)
 def category_json_ld(context, category):
     return json_ld(seo.category_structured_data(context.request, category))
+
+
+@register.filter
+def published_on(article):
+    return seo.published_on(article)
