@@ -15,8 +15,7 @@ from .analytics import search_click_record, search_log_create
 from .forms import ContactForm
 from .markdown import render_markdown
 from .models import Article, Category
-from .search import article_search
-from .search.engine import MAX_LIMIT
+from .search import MAX_LIMIT, article_search
 from .services import contact_request_create
 
 RESULTS_PER_PAGE = 10

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from ..markdown import render_markdown
+from ..search.indexing import index_article, unindex_article
 
 
 class Category(models.Model):
@@ -48,8 +49,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def delete(self):
         """Bulk deletes (such as the admin's) leave the search index too."""
-        from ..search import unindex_article
-
         with transaction.atomic():
             for article_id in self.values_list("pk", flat=True):
                 unindex_article(article_id)
@@ -119,8 +118,6 @@ class Article(models.Model):
         self.tag_list = self.tag_list  # normalise spacing and duplicates
         rendered = render_markdown(self.body)
         self.body_html = rendered.html
-        from ..search import index_article, unindex_article
-
         with transaction.atomic():
             old_slug = None
             if self.pk:
@@ -139,8 +136,6 @@ class Article(models.Model):
         return reverse("articles:article", args=[self.slug])
 
     def delete(self, *args, **kwargs):
-        from ..search import unindex_article
-
         with transaction.atomic():
             unindex_article(self.pk)
             return super().delete(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from django.db import models, transaction
 
+from ..search.synonyms import forget_synonyms
+
 
 class SynonymGroup(models.Model):
     """Words and phrases that mean the same to customers, applied to every search."""
@@ -37,8 +39,6 @@ class SynonymGroup(models.Model):
 
     @staticmethod
     def _forget_cached_groups():
-        from ..search.engine import forget_synonyms
-
         # Now for this process, and again at commit, in case another process
         # cached the old groups in between.
         forget_synonyms()
