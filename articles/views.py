@@ -133,7 +133,11 @@ def search_open(request, log_id, slug):
 
 @require_GET
 def api_search(request):
-    """JSON search (contract 4): the same ranking as the search page."""
+    """
+    JSON search (contract 4): the same ranking as the search page. `prefix=1`
+    (sent by instant results as the customer types) reads the last word as
+    possibly unfinished: "webho" finds webhook articles.
+    """
     query = request.GET.get("q", "")
     raw_limit = request.GET.get("limit", "10")
     try:
@@ -145,7 +149,7 @@ def api_search(request):
     category = request.GET.get("category") or None
     if not query.strip():
         return JsonResponse({"query": query.strip(), "count": 0, "results": []})
-    page = article_search(query, category=category, limit=limit)
+    page = article_search(query, category=category, limit=limit, prefix=request.GET.get("prefix") == "1")
     results = [
         {
             "title": r.title,

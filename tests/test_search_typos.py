@@ -71,6 +71,21 @@ def test_the_corrector_finds_long_words_through_similar_words():
     assert correct(["authetnication", "wbehooks"]) == {"authetnication": "authentication", "wbehooks": "webhooks"}
 
 
-def test_the_corrector_leaves_known_words_forms_numbers_and_short_words():
+def test_the_corrector_leaves_known_words_forms_and_numbers():
     correct = _corrector({"reset": 4, "ssl": 2}, index_forms={"resetting"})
-    assert correct(["reset", "resetting", "sls", "2525"]) == {}
+    assert correct(["reset", "resetting", "2525"]) == {}
+
+
+def test_three_letter_words_are_corrected_only_for_swapped_letters():
+    correct = _corrector({"ssl": 2, "sms": 5, "api": 7})
+    assert correct(["sls", "smm", "apo", "pai"]) == {"sls": "ssl", "pai": "api"}
+
+
+def test_long_words_with_swapped_letters_are_found_without_shared_letter_triples():
+    correct = make_corrector(
+        known=lambda words: set(),
+        is_known=lambda word: False,
+        similar_words=lambda word: [],
+        counts=lambda words: {w: 3 for w in words if w == "authentication"},
+    )
+    assert correct(["authentciation"]) == {"authentciation": "authentication"}

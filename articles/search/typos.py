@@ -37,15 +37,24 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def allowed_edits(word: str) -> int:
-    """Words of 4 or 5 letters tolerate one typo, longer ones two; shorter ones none (too many near neighbours)."""
+    """Words of 4 or 5 letters tolerate one typo, longer ones two; shorter ones none (but see SWAPS_FROM)."""
     if len(word) < 4:
         return 0
     return 1 if len(word) < 6 else 2
 
 
-def best_correction(word: str, candidates: Iterable[tuple[str, int]]) -> str | None:
-    """The closest candidate (fewest edits, then most articles, then alphabetical), if close enough."""
-    limit = allowed_edits(word)
+# Words this long but allowed no edit are still corrected when two swapped letters
+# give a vocabulary word ("sms" typed "ssm"): other typos of a three-letter word
+# give another word too often.
+SWAPS_FROM = 3
+
+
+def best_correction(word: str, candidates: Iterable[tuple[str, int]], *, limit: int | None = None) -> str | None:
+    """
+    The closest candidate (fewest edits, then most articles, then alphabetical),
+    if within `limit` edits (by default, `allowed_edits(word)`).
+    """
+    limit = allowed_edits(word) if limit is None else limit
     best: tuple[int, int, str] | None = None
     for candidate, frequency in candidates:
         if candidate == word:
@@ -58,6 +67,11 @@ def best_correction(word: str, candidates: Iterable[tuple[str, int]]) -> str | N
     return best[2] if best else None
 
 
+def swapped(word: str) -> set[str]:
+    """`word` with two neighbouring letters swapped, each way it can be."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} - {word}
+
+
 def one_edit_variants(word: str) -> set[str]:
     """
     Every string one edit from `word` (Norvig's generator): for short words,
@@ -66,15 +80,16 @@ def one_edit_variants(word: str) -> set[str]:
     """
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = {a + b[1:] for a, b in splits if b}
-    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    swaps = swapped(word)
     changes = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
     inserts = {a + c + b for a, b in splits for c in LETTERS}
     return (deletes | swaps | changes | inserts) - {word}
 
 
 # Up to this length, candidates are the vocabulary words one edit away; longer words
-# share enough letter triples with what was meant for the engine's trigram search.
-SHORT_WORD = 5
+# share enough letter triples with what was meant for the engine's trigram search,
+# except after a swap, which breaks three of them: swapped forms are looked up too.
+SHORT_WORD = 6
 
 
 def make_corrector(
@@ -91,16 +106,19 @@ def make_corrector(
     """
 
     def correct(words: list[str]) -> dict[str, str]:
-        candidates = [w for w in words if w.isalpha() and len(w) >= 4]
+        candidates = [w for w in words if w.isalpha() and (allowed_edits(w) > 0 or len(w) >= SWAPS_FROM)]
         in_vocabulary = known(candidates)
         unknown = [w for w in candidates if w not in in_vocabulary and not is_known(w)]
         corrections = {}
         for word in unknown:
-            if len(word) <= SHORT_WORD:
+            limit = allowed_edits(word)
+            if limit == 0:
+                options, limit = list(counts(sorted(swapped(word))).items()), 1
+            elif len(word) <= SHORT_WORD:
                 options = list(counts(sorted(one_edit_variants(word))).items())
             else:
-                options = similar_words(word)
-            replacement = best_correction(word, options)
+                options = similar_words(word) + list(counts(sorted(swapped(word))).items())
+            replacement = best_correction(word, options, limit=limit)
             if replacement:
                 corrections[word] = replacement
         return corrections
