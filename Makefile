@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
+AXE := tests/axe/node_modules/axe-core/axe.min.js
 MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test serve lint bench-relevance bench-speed clean
@@ -27,7 +28,13 @@ run: $(VENV)/.runtime
 	$(MANAGE) create_staff
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev
+# axe-core (pinned in tests/axe/package-lock.json) for the accessibility tests; without
+# npm those tests skip, saying why (CI installs npm and requires them).
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/axe && npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
+
+test: $(VENV)/.dev $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

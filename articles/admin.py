@@ -11,10 +11,9 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +21,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
+from .admin_links import ArticleBodyWarningsMixin
+from .admin_requests import ContactRequestAdmin, OutgoingEmailAdmin  # noqa: F401  (the support queue)
 from .analytics import search_report
-from .models import Article, Category, ContactRequest, HelpLink, SearchLog, SynonymGroup
+from .editorial_admin import ArticleWorkflowAdminMixin, ReviewDueFilter
+from .models import Article, Category, HelpLink, SearchLog, SynonymGroup, published_condition
 
 
 @admin.register(Category)
@@ -38,7 +40,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(published_count=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED)))
+            .annotate(published_count=Count("articles", filter=published_condition("articles__")))
         )
 
     @admin.display(description="published articles", ordering="published_count")
@@ -95,25 +97,33 @@ def _change_status(modeladmin, request, queryset, status, done, already):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "category", "status", "promoted", "updated_at"]
-    list_filter = ["status", "category", "promoted"]
+class ArticleAdmin(ArticleBodyWarningsMixin, ArticleWorkflowAdminMixin, MarkdownxModelAdmin):
+    list_display = ["title", "category", "workflow_status", "review_due", "working_copy", "promoted", "updated_at"]
+    list_filter = ["status", ReviewDueFilter, "category", "promoted"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "tags", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
     readonly_fields = ["created_at", "updated_at", "section_outline"]
     inlines = [HelpLinkInline]
-    actions = ["publish", "unpublish", "archive"]
+    actions = ["submit_for_review", "publish", "unpublish", "archive", "mark_reviewed"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
-        ("Publishing", {"fields": ["status", "promoted", "position", "tags"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "promoted", "position", "tags"]}),
+        (
+            "Review",
+            {
+                "fields": ["review_by", "last_reviewed_at", "submitted_info", "approved_info", "replaced_by"],
+                "description": "Workflow steps are the buttons under the form; "
+                "“Replaced by” applies once the article is archived.",
+            },
+        ),
         (
             "Advanced",
             {
                 "classes": ["collapse"],
-                "fields": ["section_outline", "created_at", "updated_at"],
+                "fields": ["section_outline", "created_at", "updated_at", "version"],
                 "description": "Sections come from the body's ## and ### headings and are updated on every save.",
             },
         ),
@@ -132,18 +142,6 @@ class ArticleAdmin(MarkdownxModelAdmin):
             ((s.get_absolute_url(), s.title, s.anchor) for s in sections),
         )
         return format_html("<ul>{}</ul>", items)
-
-    @admin.action(description="Publish selected articles", permissions=["change"])
-    def publish(self, request, queryset):
-        _change_status(self, request, queryset, Article.Status.PUBLISHED, "published", "published")
-
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        _change_status(self, request, queryset, Article.Status.DRAFT, "moved back to draft", "a draft")
-
-    @admin.action(description="Archive selected articles", permissions=["change"])
-    def archive(self, request, queryset):
-        _change_status(self, request, queryset, Article.Status.ARCHIVED, "archived", "archived")
 
 
 class HelpLinkScopeFilter(admin.SimpleListFilter):
@@ -170,73 +168,6 @@ class HelpLinkAdmin(admin.ModelAdmin):
     search_fields = ["label", "url"]
     autocomplete_fields = ["article"]
     fields = ["label", "url", "article", "position"]
-
-
-class NotifiedFilter(admin.SimpleListFilter):
-    title = "support notified"
-    parameter_name = "notified"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No, waiting for a retry")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(notified_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(notified_at__isnull=True)
-        return queryset
-
-
-@admin.register(ContactRequest)
-class ContactRequestAdmin(admin.ModelAdmin):
-    """Requests come from customers: agents only set the status and the assignee."""
-
-    list_display = ["created_at", "subject", "name", "email", "article", "status", "notified", "assignee"]
-    list_display_links = ["created_at", "subject"]
-    list_filter = ["status", "created_at", NotifiedFilter]
-    list_select_related = ["article", "assignee"]
-    search_fields = ["name", "email", "subject", "message"]
-    date_hierarchy = "created_at"
-    actions = ["mark_in_progress", "mark_resolved"]
-    fieldsets = [
-        ("Request", {"fields": ["created_at", "name", "email", "subject", "message", "article"]}),
-        ("Handling", {"fields": ["status", "assignee"]}),
-        (
-            "Notification",
-            {"classes": ["collapse"], "fields": ["notified_at", "notify_attempts", "notify_error"]},
-        ),
-    ]
-    readonly_fields = [
-        "name",
-        "email",
-        "subject",
-        "message",
-        "article",
-        "created_at",
-        "notified_at",
-        "notify_attempts",
-        "notify_error",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assignee":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="notified", boolean=True, ordering="notified_at")
-    def notified(self, contact_request):
-        return contact_request.notified_at is not None
-
-    @admin.action(description="Mark as in progress", permissions=["change"])
-    def mark_in_progress(self, request, queryset):
-        _change_status(self, request, queryset, ContactRequest.Status.OPEN, "marked as in progress", "in progress")
-
-    @admin.action(description="Mark as resolved", permissions=["change"])
-    def mark_resolved(self, request, queryset):
-        _change_status(self, request, queryset, ContactRequest.Status.RESOLVED, "marked as resolved", "resolved")
 
 
 @admin.register(SynonymGroup)
@@ -280,3 +211,7 @@ class SearchLogAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/articles/searchlog/report.html", context)
+
+
+# Support analytics and article feedback (registered on import).
+from . import support_admin  # noqa: E402, F401

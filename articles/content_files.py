@@ -11,7 +11,7 @@ Content files: one Markdown file per article, with a YAML front matter block.
 
 `parse_content_file()` reads one file into an `ArticleFile` or raises
 `ContentFileError` with a one-line reason; `article_to_text()` writes an article
-back. The import_articles and export_articles commands do the database side.
+back. importers.py does the database side (import, export, the demo).
 
 The body is everything after the closing `---` line, verbatim, except that line
 endings become "\\n" and the one line break that ends the file is not part of it.
@@ -19,6 +19,7 @@ Export always ends the file with exactly that line break, so import(export(x))
 gives back x.
 """
 
+import datetime
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,13 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import Article
+from .models import Article, HelpLink
 
 REQUIRED_KEYS = ("title", "slug", "category")
-OPTIONAL_KEYS = ("tags", "summary", "status", "promoted", "position", "links")
+OPTIONAL_KEYS = ("tags", "summary", "status", "promoted", "position", "publish_at", "review_by", "links")
 KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 FENCE = "---"
 MAX_POSITION = 2147483647  # the largest value a PositiveIntegerField holds on every database
@@ -57,6 +60,8 @@ class ArticleFile:
     status: str = Article.Status.PUBLISHED.value
     promoted: bool = False
     position: int = 0
+    publish_at: datetime.datetime | None = None
+    review_by: datetime.date | None = None
     links: tuple[tuple[str, str], ...] = ()
 
 
@@ -113,6 +118,33 @@ def _tags(value) -> tuple[str, ...]:
     return tuple(tag.strip() for tag in value if tag.strip())
 
 
+def _datetime(value) -> datetime.datetime | None:
+    """`publish_at`: ISO 8601 date and time; without an offset it is in the site's time zone."""
+    if value == "":
+        return None
+    hint = f"publish_at must be a date and time like 2027-01-31 09:00 or 2027-01-31T09:00:00+01:00 (not '{value}')"
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValueError(hint)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _date(value) -> datetime.date | None:
+    """`review_by`: an ISO 8601 date."""
+    if value == "":
+        return None
+    try:
+        parsed = parse_date(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValueError(f"review_by must be a date like 2027-01-31 (not '{value}')")
+    return parsed
+
+
 def parse_links(value) -> tuple[tuple[str, str], ...]:
     """Validate a loaded `links:` list (also the format of the demo's site-wide links)."""
     if value == "":
@@ -127,11 +159,12 @@ def parse_links(value) -> tuple[tuple[str, str], ...]:
         label, url = item["label"], item["url"]
         if not isinstance(label, str) or not isinstance(url, str) or not label.strip() or not url.strip():
             raise ValueError(f"link {n} needs a label and a url, both text")
-        if len(label) > 120 or len(url) > 500:
-            raise ValueError(f"link {n} is too long (label 120, url 500 characters at most)")
-        # A help link becomes an href on every page it shows on: no javascript: or data: URLs.
-        if not url.startswith(("https://", "http://", "mailto:", "/")):
-            raise ValueError(f"link {n} url must start with https://, http://, mailto: or /")
+        # One rule for a valid help link, the model's: what the admin refuses, a file cannot bring in.
+        try:
+            HelpLink(label=label, url=url).full_clean(exclude=["article", "position"])
+        except ValidationError as error:
+            reasons = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+            raise ValueError(f"link {n} is not valid ({reasons})") from None
         links.append((label, url))
     return tuple(links)
 
@@ -168,6 +201,8 @@ def article_file_from_data(data, body: str) -> ArticleFile:
         or int(position) > MAX_POSITION
     ):
         raise ValueError(f"position must be a whole number, 0 or more (not '{position}')")
+    publish_at = _datetime(data.get("publish_at", ""))
+    review_by = _date(data.get("review_by", ""))
     if "\x00" in body:
         raise ValueError("the body contains NUL characters; is this a binary file?")
     return ArticleFile(
@@ -180,6 +215,8 @@ def article_file_from_data(data, body: str) -> ArticleFile:
         status=status,
         promoted=promoted.lower() in TRUE,
         position=int(position),
+        publish_at=publish_at,
+        review_by=review_by,
         links=parse_links(data.get("links", "")),
     )
 
@@ -252,6 +289,11 @@ def article_file_to_text(article_file: ArticleFile) -> str:
         "promoted": article_file.promoted,
         "position": article_file.position,
     }
+    # Written only when set, so files of articles without them look as they always did.
+    if article_file.publish_at is not None:
+        data["publish_at"] = article_file.publish_at.astimezone(datetime.UTC).isoformat()
+    if article_file.review_by is not None:
+        data["review_by"] = article_file.review_by.isoformat()
     if article_file.links:
         data["links"] = [{"label": label, "url": url} for label, url in article_file.links]
     front = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
@@ -270,6 +312,8 @@ def article_file_from_article(article: Article) -> ArticleFile:
         status=article.status,
         promoted=article.promoted,
         position=article.position,
+        publish_at=article.publish_at,
+        review_by=article.review_by,
         links=tuple((link.label, link.url) for link in article.help_links.all()),
     )
 

@@ -1,63 +1,88 @@
 """Writes with business rules: a contact request is stored before anything else happens."""
 
-import logging
+from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
-from .models import Article, ContactRequest
+from .models import Article, ContactRequest, OutgoingEmail
+from .outbox_worker import deliver_after_commit
 
-logger = logging.getLogger(__name__)
+# Bounds on the visit context a request carries (it comes from the session).
+CONTEXT_LIST_ITEMS = 50
+CONTEXT_TEXT_LENGTH = 300
+
+
+def contact_context_clean(raw: object) -> dict:
+    """
+    The visit context in its one stored shape, bounded, whatever was handed in:
+    {"searches": [str], "suggestions_opened": [str], "feedback": [{"article", "section", "vote"}]}.
+    """
+    raw = raw if isinstance(raw, dict) else {}
+
+    def texts(value) -> list[str]:
+        items = value if isinstance(value, list) else []
+        return [str(item)[:CONTEXT_TEXT_LENGTH] for item in items if isinstance(item, (str, int))][
+            -CONTEXT_LIST_ITEMS:
+        ]
+
+    votes = []
+    for vote in raw.get("feedback") if isinstance(raw.get("feedback"), list) else []:
+        if isinstance(vote, dict):
+            votes.append(
+                {key: str(vote.get(key) or "")[:CONTEXT_TEXT_LENGTH] for key in ("article", "section", "vote")}
+            )
+    context = {
+        "searches": texts(raw.get("searches")),
+        "suggestions_opened": texts(raw.get("suggestions_opened")),
+        "feedback": votes[-CONTEXT_LIST_ITEMS:],
+    }
+    return {key: value for key, value in context.items() if value}
 
 
 def contact_request_create(
-    *, name: str, email: str, subject: str, message: str, article: Article | None = None
+    *,
+    name: str,
+    email: str,
+    subject: str,
+    message: str,
+    article: Article | None = None,
+    context: dict | None = None,
 ) -> ContactRequest:
-    """Store the request, then tell support by email once the row is committed."""
-    request = ContactRequest.objects.create(name=name, email=email, subject=subject, message=message, article=article)
-    transaction.on_commit(lambda: contact_request_notify(request_id=request.pk))
-    return request
-
-
-def contact_request_notify(*, request_id: int) -> bool:
     """
-    Email support about one request. A failure is recorded on the request and
-    never raised: the request is safe in the database, and
-    `manage.py send_contact_notifications` retries it.
+    Store the request and its two emails (to support, and the acknowledgement
+    to the customer) in one transaction; they are sent after the commit
+    (`outbox_worker.deliver_after_commit`) and retried by
+    `manage.py send_pending_notifications` until they go out.
     """
-    request = ContactRequest.objects.select_related("article").get(pk=request_id)
-    if request.notified_at:
-        return True
-    body = render_to_string("articles/email/contact_request.txt", {"contact": request})
-    try:
-        send_mail(
-            subject=f"[Help center] {request.subject}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[settings.KB_SUPPORT_EMAIL],
-        )
-    except Exception as error:  # any mail failure: keep the request, note why, retry later
-        logger.warning("Could not email support about contact request %s: %s", request.pk, error)
-        ContactRequest.objects.filter(pk=request.pk).update(
-            notify_attempts=request.notify_attempts + 1, notify_error=str(error)[:500]
-        )
-        return False
-    ContactRequest.objects.filter(pk=request.pk).update(
-        notified_at=timezone.now(), notify_attempts=request.notify_attempts + 1, notify_error=""
-    )
-    return True
+    fields = {
+        "name": name,
+        "email": email,
+        "subject": subject,
+        "message": message,
+        "article": article,
+        "context": contact_context_clean(context),
+    }
+    with transaction.atomic():
+        contact_request = _create_with_unique_reference(fields)
+        ids = [
+            OutgoingEmail.objects.create(contact_request=contact_request, kind=kind, to=to).pk
+            for kind, to in [
+                (OutgoingEmail.Kind.SUPPORT_NOTIFICATION, settings.KB_SUPPORT_EMAIL),
+                (OutgoingEmail.Kind.CUSTOMER_ACKNOWLEDGEMENT, email),
+            ]
+        ]
+        transaction.on_commit(partial(deliver_after_commit, ids))
+    return contact_request
 
 
-def contact_requests_notify_pending(*, max_attempts: int = 10) -> tuple[int, int]:
-    """Retry every request whose notification has not gone out; returns (sent, failed)."""
-    sent = failed = 0
-    pending = ContactRequest.objects.filter(notified_at__isnull=True, notify_attempts__lt=max_attempts)
-    for request_id in pending.values_list("pk", flat=True):
-        if contact_request_notify(request_id=request_id):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+def _create_with_unique_reference(fields: dict) -> ContactRequest:
+    # References are random: a collision is very unlikely (30^8 codes), and harmless, since we draw again.
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return ContactRequest.objects.create(**fields)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

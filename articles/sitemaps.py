@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Category
+from .models import Article, Category, published_condition
 
 
 class ArticleSitemap(Sitemap):
@@ -18,7 +18,7 @@ class CategorySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Category.objects.filter(articles__status=Article.Status.PUBLISHED).distinct()
+        return Category.objects.filter(published_condition("articles__")).distinct()
 
 
 class StaticSitemap(Sitemap):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import deflection_views, feedback_views, views
+from .feeds import ArticlesFeed
 
 app_name = "articles"
 
@@ -10,9 +11,15 @@ urlpatterns = [
     path("search/open/<int:log_id>/<slug:slug>/", views.search_open, name="search_open"),
     path("api/search/", views.api_search, name="api_search"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/feedback/", feedback_views.article_feedback, name="feedback"),
+    path("articles/<slug:slug>.md", views.article_markdown, name="article_markdown"),
+    path("feed.atom", ArticlesFeed(), name="feed"),
+    path("llms.txt", views.llms_txt, name="llms_txt"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("contact/", views.contact, name="contact"),
     path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
+    path("contact/suggestions/", deflection_views.contact_suggestions_json, name="contact_suggestions"),
+    path("contact/suggestion/<slug:slug>/", deflection_views.contact_suggestion_open, name="contact_suggestion"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -22,6 +22,7 @@ paths for them; the BM25 baseline then ranks the background articles too.
 """
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -55,6 +56,14 @@ def load_queries(path=QUERIES) -> list[dict]:
     """The benchmark queries: dicts with query, kind, article and an optional section."""
     items = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return [{**item, "query": str(item["query"])} for item in items]
+
+
+def query_half(text: str) -> str:
+    """
+    "tuning" or "held-out", fixed by a hash of the query text: ranking constants are
+    tuned on the tuning half only, and the held-out half says whether that generalises.
+    """
+    return "tuning" if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 0 else "held-out"
 
 
 def load_documents(path=CORPUS) -> dict[str, str]:
@@ -158,6 +167,26 @@ def summarize(rows: list[dict], sections: bool) -> dict:
     return entry
 
 
+def by_half(queries, rankings, *, sections=True) -> dict[str, dict]:
+    """score() of the tuning half and of the held-out half (query_half())."""
+    halves = {}
+    for half in ("tuning", "held-out"):
+        pairs = [(q, r) for q, r in zip(queries, rankings, strict=True) if query_half(q["query"]) == half]
+        halves[half] = score([q for q, _ in pairs], [r for _, r in pairs], sections=sections)
+    return halves
+
+
+def lexical_rankings(queries) -> list[list[tuple[str, str]]]:
+    """engine_rankings() with the meaning signal turned off: the lexical ranking alone."""
+    from django.conf import settings
+
+    settings.KB_SEARCH_MEANING = False
+    try:
+        return engine_rankings(queries)
+    finally:
+        settings.KB_SEARCH_MEANING = True
+
+
 def failures(queries, rankings) -> list[dict]:
     """Queries whose expected article is not first, worst (missing, then lowest) first."""
     found = [
@@ -181,7 +210,8 @@ def evaluate(queries) -> dict[str, dict]:
 def evaluate_bm25(queries, background: int = 0) -> dict[str, dict]:
     """Score the BM25 baseline over the corpus and, like the engines, `background` synthetic articles."""
     documents = {**load_documents(), **background_documents(background)}
-    return score(queries, bm25_rankings(queries, documents), sections=False)
+    rankings = bm25_rankings(queries, documents)
+    return {**score(queries, rankings, sections=False), "halves": by_half(queries, rankings, sections=False)}
 
 
 # --- One engine in this process -----------------------------------------------
@@ -234,7 +264,13 @@ def run_engine(engine: str, pg_base: str, background: int = 0) -> dict:
                 load_background(background)
             queries = load_queries()
             rankings = engine_rankings(queries)
-            return {"metrics": score(queries, rankings), "failures": failures(queries, rankings)}
+            lexical = lexical_rankings(queries)
+            return {
+                "metrics": score(queries, rankings),
+                "halves": by_half(queries, rankings),
+                "lexical_halves": by_half(queries, lexical),
+                "failures": failures(queries, rankings),
+            }
         finally:
             connections.close_all()
             if engine == "postgres":
@@ -286,6 +322,26 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def halves_table(results: dict, half: str) -> str:
+    """MRR per kind on one half: each engine with the meaning signal and without it, and BM25."""
+    engines, bm25 = results["engines"], results["bm25"]["halves"][half]
+    header = ["kind", "queries"]
+    for name in engines:
+        header += [f"{ENGINE_NAMES[name]} MRR", "lexical alone", "R@1", "section"]
+    header += ["BM25 MRR"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for kind in (*KINDS, "all"):
+        if kind not in bm25:
+            continue
+        cells = [f"**{kind}**" if kind == "all" else kind, str(bm25[kind]["n"])]
+        for data in engines.values():
+            m, lexical = data["halves"][half][kind], data["lexical_halves"][half][kind]
+            cells += [fmt(m["mrr"]), fmt(lexical["mrr"]), fmt(m["r1"]), fmt(m["section"])]
+        cells.append(fmt(bm25[kind]["mrr"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def print_failures(results: dict) -> None:
     for name, data in results["engines"].items():
         print(f"\nNot at rank 1 on {ENGINE_NAMES[name]}: {len(data['failures'])} queries (worst first)\n")
@@ -326,6 +382,9 @@ def main(argv=None) -> None:
         return
     print(f"$ {command}\n\n{len(queries)} queries, top {DEPTH} results each{background_note(args.background)}.\n")
     print(table(results))
+    for half in ("tuning", "held-out"):
+        print(f"\nThe {half} half (relevance.query_half()), MRR@10 with and without the meaning signal:\n")
+        print(halves_table(results, half))
     if args.failures:
         print_failures(results)
 

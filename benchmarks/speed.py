@@ -45,7 +45,8 @@ if str(ROOT) not in sys.path:
 
 DEFAULT_SIZES = "1000,10000"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/"
-BENCH_DATABASE = "kb_speed_bench"
+# KB_SPEED_BENCH_DATABASE names another database, so two checkouts can run at once.
+BENCH_DATABASE = os.environ.get("KB_SPEED_BENCH_DATABASE", "kb_speed_bench")
 BATCH = 1000
 TYPO_KIND = "typo"
 

@@ -83,6 +83,33 @@ def editor(django_user_model):
 
 
 @pytest.fixture
+def make_staff(django_user_model):
+    """A staff member in the named role groups (created by the roles migration)."""
+    from django.contrib.auth.models import Group
+
+    def make(username, *groups):
+        user = django_user_model.objects.create_user(username, f"{username}@example.com", f"pw-{username}-123")
+        user.is_staff = True
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=groups))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_editor(make_staff):
+    """A member of the Editors group."""
+    return make_staff("edith", "Editors")
+
+
+@pytest.fixture
+def support_agent(make_staff):
+    """A member of the Support agents group."""
+    return make_staff("sam", "Support agents")
+
+
+@pytest.fixture
 def customer(django_user_model):
     return django_user_model.objects.create_user("customer", "c@example.com", "pw-customer-123")
 

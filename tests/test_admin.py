@@ -301,6 +301,9 @@ def test_help_link_changelist_filters_site_wide_and_per_article_links(client, ed
 # --- Contact requests ------------------------------------------------------------
 
 
+INLINE_MANAGEMENT = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
+
+
 def test_agents_change_only_status_and_assignee_of_a_contact_request(client, editor, objects):
     contact = objects["contactrequest"]
     client.force_login(editor)
@@ -313,6 +316,7 @@ def test_agents_change_only_status_and_assignee_of_a_contact_request(client, edi
             "name": "Mallory",
             "message": "Rewritten",
             "_save": "Save",
+            **{f"{prefix}-{key}": value for prefix in ("notes", "emails") for key, value in INLINE_MANAGEMENT.items()},
         },
     )
 
@@ -322,11 +326,11 @@ def test_agents_change_only_status_and_assignee_of_a_contact_request(client, edi
     assert (contact.name, contact.message) == ("Ann", "I cannot sign in.")
 
 
-def test_contact_request_actions_mark_in_progress_and_resolved(client, editor, objects):
+def test_contact_request_actions_mark_open_and_resolved(client, editor, objects):
     contact = objects["contactrequest"]
     client.force_login(editor)
 
-    run_action(client, "contactrequest", "mark_in_progress", [contact])
+    run_action(client, "contactrequest", "mark_open", [contact])
     contact.refresh_from_db()
     assert contact.status == ContactRequest.Status.OPEN
 

@@ -232,10 +232,11 @@ def test_export_writes_every_article_whatever_its_status_to_a_new_folder(tmp_pat
         make_article(slug=f"an-{status}-article", status=status)
     folder = tmp_path / "out" / "articles"
     stdout, _, _ = run("export_articles", folder)
-    assert stdout == f"Exported 3 articles to {folder}.\n"
+    assert stdout == f"Exported 4 articles to {folder}.\n"
     assert sorted(path.name for path in folder.iterdir()) == [
         "an-archived-article.md",
         "an-draft-article.md",
+        "an-in_review-article.md",
         "an-published-article.md",
     ]
 
@@ -333,9 +334,9 @@ def test_loading_the_demo_twice_gives_the_same_content():
     assert counts[:3] == (10, 4, 3)
     assert demo_counts() == counts
     assert dict(Article.objects.values_list("slug", "updated_at")) == updated
-    assert "Imported 10 articles (created 10, updated 0, unchanged 0), 0 failed." in first_out
-    assert "Imported 10 articles (created 0, updated 0, unchanged 10), 0 failed." in second_out
-    assert "Demo categories: 0 updated, 4 unchanged." in second_out
+    assert "Demo articles: 10 added, 0 already there (left as they are), 0 failed." in first_out
+    assert "Demo articles: 0 added, 10 already there (left as they are), 0 failed." in second_out
+    assert "Demo categories: 0 added, 4 already there." in second_out
     assert "Site-wide help links: 0 added, 3 already there." in second_out
 
 

@@ -118,7 +118,7 @@ def test_a_file_may_have_an_empty_body():
         (front("colour: blue\n"), "unknown key 'colour' (expected one of: title, slug, category,"),
         (front("title: Again\n"), "the key 'title' appears twice"),
         (front("summary: [unclosed\n"), "invalid YAML (line 5)"),
-        (front("status: publish\n"), "status must be one of draft, published, archived (not 'publish')"),
+        (front("status: publish\n"), "status must be one of draft, in_review, published, archived (not 'publish')"),
         (front("promoted: maybe\n"), "promoted must be true or false (not 'maybe')"),
         (front("position: -1\n"), "position must be a whole number, 0 or more (not '-1')"),
         (front("position: 1.5\n"), "position must be a whole number, 0 or more (not '1.5')"),
@@ -126,7 +126,10 @@ def test_a_file_may_have_an_empty_body():
         (front("summary: [a, b]\n"), "summary must be text, not a list or a mapping"),
         (front("links: https://example.com\n"), "links must be a list of items with a label and a url"),
         (front("links:\n  - label: Home\n"), "links must be a list of items with a label and a url (item 1 is not)"),
-        (front("links:\n  - {label: X, url: 'javascript:alert(1)'}\n"), "link 1 url must start with https://"),
+        (
+            front("links:\n  - {label: X, url: 'javascript:alert(1)'}\n"),
+            "link 1 is not valid (url: Enter an address starting with https://",
+        ),
         (front(body="Bad \x00 byte"), "the body contains NUL characters"),
     ],
     ids=[
@@ -254,3 +257,60 @@ def test_reading_what_was_written_gives_back_the_same_article(article_file):
 def test_writing_what_was_read_gives_back_the_same_text(article_file):
     text = article_file_to_text(article_file)
     assert article_file_to_text(parse_text(text)) == text
+
+
+# --- Workflow keys: status in_review, publish_at, review_by ------------------------
+
+
+def test_workflow_keys_are_read_with_their_types():
+    import datetime
+
+    parsed = parse_text(front("status: in_review\npublish_at: 2027-01-31T09:00:00+01:00\nreview_by: 2027-06-30\n"))
+
+    assert parsed.status == "in_review"
+    assert parsed.publish_at == datetime.datetime(2027, 1, 31, 8, 0, tzinfo=datetime.UTC)
+    assert parsed.review_by == datetime.date(2027, 6, 30)
+
+
+def test_a_publish_date_without_an_offset_is_in_the_sites_time_zone(settings):
+    import datetime
+    import zoneinfo
+
+    settings.TIME_ZONE = "Europe/Paris"
+
+    parsed = parse_text(front("publish_at: 2027-01-31 09:00\n"))
+
+    assert parsed.publish_at == datetime.datetime(2027, 1, 31, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+
+
+def test_a_file_without_workflow_keys_reads_as_before():
+    parsed = parse_text(front())
+
+    assert (parsed.status, parsed.publish_at, parsed.review_by) == ("published", None, None)
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("publish_at: tomorrow\n", "publish_at must be a date and time like 2027-01-31 09:00"),
+        ("publish_at: 2027-02-30T09:00\n", "publish_at must be a date and time like"),
+        ("publish_at: [2027]\n", "publish_at must be a date and time like"),
+        ("review_by: 31/01/2027\n", "review_by must be a date like 2027-01-31 (not '31/01/2027')"),
+        ("review_by: 2027-13-01\n", "review_by must be a date like 2027-01-31"),
+        ("status: review\n", "status must be one of draft, in_review, published, archived (not 'review')"),
+    ],
+)
+def test_bad_workflow_values_are_refused_with_the_reason(extra, expected):
+    assert reason(front(extra)).startswith(expected)
+
+
+def test_workflow_keys_are_written_only_when_set_and_read_back_the_same():
+    with_dates = parse_text(front("status: in_review\npublish_at: 2027-01-31T09:00:00+01:00\nreview_by: 2027-06-30\n"))
+    without = parse_text(front())
+
+    text = article_file_to_text(with_dates)
+
+    assert "publish_at: '2027-01-31T08:00:00+00:00'\nreview_by: '2027-06-30'\n" in text
+    assert parse_text(text) == with_dates
+    assert "publish_at" not in article_file_to_text(without) and "review_by" not in article_file_to_text(without)
+    assert parse_text(article_file_to_text(without)) == without

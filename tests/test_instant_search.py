@@ -109,18 +109,6 @@ def test_one_character_and_no_match_show_no_list(live_server, page, content):
     assert combobox.get_attribute("aria-expanded") == "false"
 
 
-def test_contact_subject_suggests_articles(live_server, page, content):
-    page.goto(live_server.url + "/contact/")
-    subject = page.get_by_label("Subject")
-    assert subject.get_attribute("role") == "combobox"
-    listbox = page.locator("#" + subject.get_attribute("aria-controls"))
-    subject.press_sequentially("acount")
-    page.get_by_text("Suggested articles").wait_for(state="visible", timeout=2000)
-    assert listbox.get_attribute("aria-labelledby")
-    listbox.get_by_role("option").filter(has_text=TITLE).first.click()
-    page.wait_for_url("**/articles/login-issues/**")
-
-
 def test_result_titles_are_shown_as_text(live_server, page, category):
     evil = "Account <img src=x onerror=alert(1)> help"
     Article.objects.create(

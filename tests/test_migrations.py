@@ -32,3 +32,27 @@ def test_the_head_and_lexeme_migration_keeps_an_existing_index_searchable(make_a
         }
     finally:
         Article.objects.all().delete()  # leaves the index too, which flushing the tables would not
+
+
+def test_the_workflow_migration_records_existing_articles_as_their_first_version_and_creates_the_roles(
+    make_article,
+):
+    from django.contrib.auth.models import Group
+
+    article = make_article("Understanding your invoice", "## Overage charges\nExtra lines.", slug="invoice")
+    try:
+        call_command("migrate", "articles", "0008_editorial_workflow", verbosity=0)
+        Article.history.all().delete()
+        Group.objects.all().delete()
+        call_command("migrate", "articles", verbosity=0)
+
+        first = Article.history.get(id=article.pk)
+        assert (first.title, first.body, first.history_change_reason) == (
+            "Understanding your invoice",
+            "## Overage charges\nExtra lines.",
+            "Text before history was kept",
+        )
+        assert set(Group.objects.values_list("name", flat=True)) >= {"Editors", "Support agents"}
+        assert Group.objects.get(name="Editors").permissions.filter(codename="publish_article").exists()
+    finally:
+        Article.objects.all().delete()

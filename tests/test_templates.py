@@ -27,6 +27,8 @@ _TAG = re.compile(r"<([a-zA-Z][\w-]*)([^>]*)>")
 _EVENT_ATTRIBUTE = re.compile(r"(?:^|\s)on[a-z]+\s*=", re.IGNORECASE)
 _STYLE_ATTRIBUTE = re.compile(r"(?:^|\s)style\s*=", re.IGNORECASE)
 _SRC_ATTRIBUTE = re.compile(r"(?:^|\s)src\s*=", re.IGNORECASE)
+# Structured data is the one inline script allowed: JSON-LD is data, never executed, so CSP does not apply.
+_JSON_LD_TYPE = re.compile(r"""(?:^|\s)type\s*=\s*["']?application/ld\+json["'\s>]""", re.IGNORECASE)
 
 
 def csp_violations(markup: str) -> list[str]:
@@ -34,7 +36,7 @@ def csp_violations(markup: str) -> list[str]:
     problems = []
     for match in _TAG.finditer(_TEMPLATE_SYNTAX.sub("x", markup)):
         name, attributes = match.group(1).lower(), match.group(2)
-        if name == "script" and not _SRC_ATTRIBUTE.search(attributes):
+        if name == "script" and not _SRC_ATTRIBUTE.search(attributes) and not _JSON_LD_TYPE.search(attributes + ">"):
             problems.append(f"inline script: {match.group(0)}")
         if name == "style":
             problems.append(f"inline style element: {match.group(0)}")
@@ -170,6 +172,10 @@ def test_csp_check_catches_what_it_should():
     assert csp_violations('<p style="color: red">x</p>')
     assert csp_violations("<style>p {}</style>")
     assert not csp_violations('<script src="/static/js/site.js" defer></script>')
+    assert not csp_violations('<script type="application/ld+json">{"@type": "Article"}</script>')
+    assert csp_violations('<script type="application/json">{}</script>')
+    assert csp_violations('<script type="text/javascript">alert(1)</script>')
+    assert csp_violations('<script type="application/ld+json-not">alert(1)</script>')
     assert not csp_violations('<p class="lead">Click on=the button</p>')
 
 
@@ -375,7 +381,7 @@ def test_contact_form_names_the_article_and_carries_it_in_a_hidden_field(client,
     assert f'About: <a href="{content.get_absolute_url()}">{content.title}</a>' in html
     assert f'<input type="hidden" name="article" value="{content.slug}"' in html
     assert 'name="csrfmiddlewaretoken"' in html
-    assert 'data-search-suggest="true"' in html
+    assert 'data-contact-suggestions="/contact/suggestions/"' in html
 
 
 def test_contact_form_errors_sit_next_to_their_fields_and_are_announced(client):

@@ -66,7 +66,7 @@ def test_article_page_shows_toc_anchors_links_and_still_need_help(client, login_
     assert "Home" in content  # breadcrumbs
 
 
-@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.ARCHIVED])
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.IN_REVIEW])
 def test_unpublished_articles_are_404_to_the_public(client, customer, make_article, status):
     make_article("Secret", slug="secret", status=status)
     assert client.get("/articles/secret/").status_code == 404
@@ -107,9 +107,16 @@ def test_empty_search_is_a_helpful_page(client, login_article):
 
 
 @pytest.mark.parametrize("params", [{"q": "x", "page": "abc"}, {"q": "x", "page": "-3"}, {"q": "x", "category": "<b>"},
-                                    {"q": "\x00"}, {"q": "a" * 10000}, {"q": "x", "page": "99999"}])  # fmt: skip
+                                    {"q": "x", "page": "99999"}])  # fmt: skip
 def test_bad_search_parameters_never_fail(client, login_article, params):
     assert client.get("/search/", params).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"q": "a" * 10000}])
+def test_unreadable_or_overlong_searches_are_a_clear_400(client, login_article, params):
+    response = client.get("/search/", params)
+    assert response.status_code == 400
+    assert "Still need help?" in response.content.decode()
 
 
 def test_api_search_follows_contract(client, login_article):
@@ -141,7 +148,13 @@ def test_api_only_answers_get(client, db):
 
 def test_healthz(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.content == b"ok\n"
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "failing": [],
+        "checks": {"database": "ok", "cache": "ok"},
+        "search_meaning": "ok",
+    }
 
 
 def test_robots_txt_points_at_the_sitemap(client, db):
@@ -171,12 +184,15 @@ def test_markdown_preview_is_for_staff_only(client, editor, customer):
     assert client.post("/markdownx/markdownify/", {}).status_code == 200
 
 
-def test_markdown_upload_is_not_mounted(client, editor):
-    client.force_login(editor)
-    assert client.post("/markdownx/upload/").status_code == 404
-
-
 # Query counts: fixed per page, whatever the number of articles and categories.
+# They count what rendering a page costs, so the page and search caches are off.
+
+
+@pytest.fixture
+def uncached(settings):
+    settings.KB_PAGE_CACHE = False
+    settings.KB_SEARCH_CACHE_SECONDS = 0
+
 
 def _grow(make_article, make_category, n):
     for _ in range(n):
@@ -190,16 +206,18 @@ def _grow(make_article, make_category, n):
     ["/", "/categories/account-and-settings/", "/articles/login-issues/", "/search/?q=more+text",
      "/search/", "/api/search/?q=more+text", "/contact/?article=login-issues", "/sitemap.xml"],
 )  # fmt: skip
-def test_query_count_does_not_grow_with_content(client, login_article, make_article, make_category, url):
+def test_query_count_does_not_grow_with_content(client, uncached, login_article, make_article, make_category, url):
     _grow(make_article, make_category, 2)
     count_queries(client, url)  # warm the synonym cache
     small = count_queries(client, url)
     _grow(make_article, make_category, 12)
+    count_queries(client, url)  # search reloads its meaning vectors once after content changed
     assert count_queries(client, url) == small
-    assert small <= 10
+    # A submitted search is logged and noted in the visit (the session row is read and saved).
+    assert small <= (13 if url.startswith("/search/?") else 10)
 
 
-def test_query_counts_per_page(client, login_article):
+def test_query_counts_per_page(client, uncached, login_article):
     """The figures quoted in the docs; a change here is a deliberate decision."""
     urls = ["/", "/categories/account-and-settings/", "/articles/login-issues/", "/contact/", "/healthz"]
     counts = {url: count_queries(client, url) for url in urls}

@@ -4,17 +4,60 @@ Categories, articles, their sections and help links.
 Article Markdown is rendered once, in save(), into `body_html` and into
 `Section` rows (one per ##/### heading); pages and search only read those.
 Which articles a visitor may see is decided in one place:
-`Article.objects.visible_to(user)`.
+`published_condition()`, used by `Article.objects.published()` and
+`visible_to(user)` and by every count of published articles. It reads the clock,
+so an article scheduled with a future `publish_at` appears by itself when that
+time comes, with no job to run.
+
+Every save is kept as a version (django-simple-history's `HistoricalArticle`).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from ..markdown import render_markdown
+from ..page_cache import content_changed
 from ..search.indexing import index_article, unindex_article
+from .links import article_links_replace
+
+
+def validate_article_markdown(value: str) -> None:
+    """The body must render: refuses what the renderer refuses (such as over-deep nesting)."""
+    render_markdown(value)
+
+
+class PageContentQuerySet(models.QuerySet):
+    """
+    Bulk writes to what public pages show forget the cached pages too, like
+    save() and delete() do (bulk writes skip those).
+    """
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        content_changed()
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        content_changed()
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        rows = super().bulk_update(objs, *args, **kwargs)
+        content_changed()
+        return rows
 
 
 class Category(models.Model):
@@ -25,6 +68,8 @@ class Category(models.Model):
         "position", default=0, help_text="Lower numbers are listed first on the home page."
     )
 
+    objects = PageContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = "category"
@@ -33,17 +78,53 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
     def get_absolute_url(self):
         return reverse("articles:category", args=[self.slug])
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
-class ArticleQuerySet(models.QuerySet):
+def published_condition(prefix: str = "") -> Q:
+    """
+    The one rule for what customers see: published, with no publish date or
+    one already reached. `prefix` applies it across a relation ("articles__").
+    """
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now})
+    )
+
+
+def can_preview_articles(user) -> bool:
+    """Staff who may read articles in the admin (editors, support agents) also see unpublished ones."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))
+    )
+
+
+class ArticleQuerySet(PageContentQuerySet):
     def published(self):
-        return self.filter(status=Article.Status.PUBLISHED)
+        """What customers see right now (see published_condition())."""
+        return self.filter(published_condition())
+
+    def scheduled(self):
+        """Approved articles whose publish date has not come yet."""
+        # The complement of published_condition() among approved articles, written so that
+        # the publish_at index answers it (most articles have no publish date).
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Everything staff may preview, or only published articles for everyone else."""
-        if user is not None and user.is_active and user.is_staff and user.has_perm("articles.change_article"):
+        if can_preview_articles(user):
             return self.all()
         return self.published()
 
@@ -62,23 +143,22 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
     title = models.CharField("title", max_length=200)
-    slug = models.SlugField(
-        "slug", max_length=200, unique=True, help_text="The article's address: /articles/<slug>/."
-    )
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="articles", verbose_name="category"
-    )
+    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles", verbose_name="category")
     summary = models.CharField(
         "summary", max_length=300, blank=True, help_text="One sentence shown in lists and search results."
     )
     body = MarkdownxField(
         "body",
         blank=True,
-        help_text="Markdown. Use ## and ### headings for sections: each gets a link and a table-of-contents entry.",
+        help_text="Markdown. Use ## and ### headings for sections: each gets a link and a table-of-contents entry. "
+        "Link to another article by its slug: [text](article:its-slug) or [text](article:its-slug#section).",
+        validators=[validate_article_markdown],
     )
     body_html = models.TextField("rendered body", blank=True, editable=False)
     status = models.CharField(
@@ -101,13 +181,74 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
+    # Editorial workflow (see docs/editorial-workflow.md).
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty to publish on approval. A later date and time keeps an approved article "
+        "hidden from customers and search until then.",
+    )
+    review_by = models.DateField(
+        "review by",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When this article should next be checked for accuracy. Listed under “Articles due for review”.",
+    )
+    last_reviewed_at = models.DateTimeField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="Set when the article is approved or marked as reviewed; shown on the public page.",
+    )
+    submitted_at = models.DateTimeField("submitted for review", null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="submitted by",
+    )
+    approved_at = models.DateTimeField("approved", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="approved by",
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name="replaced by",
+        help_text="For an archived article: its address sends readers to this article instead of "
+        "answering “no longer available”.",
+    )
+    version = models.PositiveIntegerField(
+        "version", default=0, editable=False, help_text="Counts saves; a form saved from an older version is refused."
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["category__position", "position", "title"]
         verbose_name = "article"
         verbose_name_plural = "articles"
+        permissions = [
+            ("publish_article", "Can approve and publish articles"),
+            ("review_article", "Can review articles"),
+            ("purge_article", "Can delete articles permanently"),
+        ]
 
     def __str__(self):
         return self.title
@@ -120,17 +261,22 @@ class Article(models.Model):
         self.body_html = rendered.html
         with transaction.atomic():
             old_slug = None
-            if self.pk:
-                old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            stored = Article.objects.filter(pk=self.pk).values_list("slug", "version").first() if self.pk else None
+            if stored:
+                old_slug = stored[0]
                 # The stored version leaves the index (and the vocabulary counts) first.
                 unindex_article(self.pk)
+            # Counted from the stored row, so a stale copy in memory cannot reuse a number.
+            self.version = (stored[1] if stored else 0) + 1
             super().save(*args, **kwargs)
             self._store_sections(rendered.sections)
+            article_links_replace(article=self, links=rendered.links)
             index_article(self)
             # A live article's address always wins over an old one that redirected elsewhere.
             ArticleRedirect.objects.filter(old_slug=self.slug).delete()
             if old_slug and old_slug != self.slug:
                 ArticleRedirect.objects.create(old_slug=old_slug, article=self)
+            content_changed()
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.slug])
@@ -138,11 +284,37 @@ class Article(models.Model):
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             unindex_article(self.pk)
-            return super().delete(*args, **kwargs)
+            result = super().delete(*args, **kwargs)
+            content_changed()
+            return result
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.PUBLISHED and not self.body.strip():
+            raise ValidationError(
+                {"body": "A published article cannot have an empty body: customers would see a blank page."}
+            )
+        replacement = self.replaced_by
+        seen = {self.pk}
+        while replacement is not None:
+            if replacement.pk in seen:
+                raise ValidationError({"replaced_by": "Choose another article: this one leads back here."})
+            seen.add(replacement.pk)
+            replacement = replacement.replaced_by
 
     @property
     def is_published(self) -> bool:
+        """Approved for customers (the search index holds it), even if its publish date is still ahead."""
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_live(self) -> bool:
+        """Seen by customers right now: the same rule as published_condition()."""
+        return self.is_published and (self.publish_at is None or self.publish_at <= timezone.now())
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.is_published and not self.is_live
 
     @property
     def tag_list(self) -> list[str]:
@@ -212,7 +384,7 @@ class Section(models.Model):
         return f"{url}#{self.anchor}" if self.anchor else url
 
 
-class HelpLinkQuerySet(models.QuerySet):
+class HelpLinkQuerySet(PageContentQuerySet):
     def site_wide(self):
         return self.filter(article__isnull=True)
 
@@ -253,3 +425,12 @@ class HelpLink(models.Model):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result

@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 
+from ..page_cache import content_changed
 from ..search.synonyms import forget_synonyms
 
 
@@ -43,6 +44,7 @@ class SynonymGroup(models.Model):
         # cached the old groups in between.
         forget_synonyms()
         transaction.on_commit(forget_synonyms)
+        content_changed()  # cached searches used the old groups
 
 
 class SearchWord(models.Model):

@@ -16,10 +16,16 @@ A query flows one way (pipeline.py):
     sections.py    step 3: the best section of the best few articles
     snippets.py    step 4: the text shown under each result
 
-The write side is apart: indexing.py adds and removes an article's index rows
-and vocabulary counts in the same transaction as `Article.save()`, and
-rebuilds everything (`manage.py rebuild_search_index`). The index tables are
-created by the migrations, which carry their own SQL.
+The meaning signal (semantic.py, with its model in embedding.py) joins the
+lexical ranking in rank.py's `fuse()`.
+
+The write side is apart: indexing.py adds and removes an article's index rows,
+vocabulary counts and meaning vectors in the same transaction as
+`Article.save()`, and rebuilds everything (`manage.py rebuild_search_index`).
+The index tables are created by the migrations, which carry their own SQL.
+Only published articles are ever in the index; an article approved with a
+future publish date is indexed at once and left out of results until that
+date, by the same rule as every page (`Article.objects.published()`).
 
 Import direction: the models import indexing.py and synonyms.py (to keep the
 index and the synonym cache in step), so nothing in this package imports

@@ -1,6 +1,6 @@
 """
 The write side of search: what a published article adds to the index and to
-the vocabulary, kept in step by `Article.save()` and `.delete()` in the same
+the vocabulary (and its meaning vectors, semantic.py), kept in step by `Article.save()` and `.delete()` in the same
 transaction as the article, and rebuilt whole by `rebuild_index()`.
 
 Only published articles are ever in the index. The models import this module,
@@ -17,6 +17,12 @@ from django.db import transaction
 from . import vocabulary
 from .backends import IndexRow, current_backend
 from .rank import forget_published_count
+from .semantic import (
+    meaning_vectors_clear,
+    meaning_vectors_delete,
+    meaning_vectors_rebuild,
+    meaning_vectors_store,
+)
 from .text import tokenize, with_compounds
 
 CHUNK = 500
@@ -64,6 +70,7 @@ def index_article(article) -> None:
         sections = list(article.sections.all())
         current_backend().add(index_rows(article, sections))
         vocabulary.count(article_words(article, sections), +1)
+        meaning_vectors_store(article, sections)
 
 
 def unindex_article(article_id: int) -> None:
@@ -73,6 +80,7 @@ def unindex_article(article_id: int) -> None:
         return
     current_backend().remove(article_id)
     vocabulary.count(article_words(stored, list(stored.sections.all())), -1)
+    meaning_vectors_delete(article_id)
 
 
 def rebuild_index(progress: Callable[[int], object] | None = None) -> int:
@@ -83,13 +91,20 @@ def rebuild_index(progress: Callable[[int], object] | None = None) -> int:
     indexed = 0
     with transaction.atomic():
         backend.clear()
+        meaning_vectors_clear()
+        batch = []
         for article in articles.iterator(chunk_size=CHUNK):
             sections = list(article.sections.all())
             backend.add(index_rows(article, sections), rebuilding=True)
             counts.update(article_words(article, sections))
+            batch.append((article, sections))
+            if len(batch) == CHUNK:
+                meaning_vectors_rebuild(batch)
+                batch = []
             indexed += 1
             if progress:
                 progress(1)
+        meaning_vectors_rebuild(batch)
         vocabulary.replace(counts)
         backend.recount_documents()
     backend.finish_rebuild()

@@ -49,8 +49,8 @@ class SearchPage:
     corrected: str
     total: int
     results: list[SearchResult]
-    # True when no article matched the words and the results are the nearest by another signal.
-    nearest: bool = False
+    # True when no word matched and the results are the articles nearest in meaning.
+    by_meaning: bool = False
 
 
 def article_search(
@@ -76,7 +76,13 @@ def article_search(
             return SearchPage(query=parsed.text, corrected=parsed.corrected, total=0, results=[])
 
     needed = offset + limit
-    ranked, nearest = _rank(parsed, category_id=category_id, needed=needed)
+    ranked, by_meaning = _rank(parsed, category_id=category_id, needed=needed)
+    # Approved articles wait in the index until their publish date: the rule that
+    # decides what customers see (published()) drops them here, so no job has to
+    # add them to the index when the date comes.
+    waiting = _scheduled()
+    if waiting:
+        ranked = [r for r in ranked if r.article_id not in waiting]
     # Only what a result shows (an article's body and rendered HTML are many
     # kilobytes), for the window and for the articles the exact-title check reads.
     shown = ranked[:TITLE_CHECK] + ranked[max(0, offset - 1) : needed]
@@ -89,20 +95,21 @@ def article_search(
         corrected=parsed.corrected,
         total=len(ranked),
         results=_results(window, articles, parsed),
-        nearest=nearest,
+        by_meaning=by_meaning and bool(ranked),
     )
 
 
 def _rank(parsed: ParsedQuery, *, category_id: int | None, needed: int) -> tuple[list[ranking.Ranked], bool]:
-    """The ranking (rank.py, then sections.py, then other signals); True when it is the nearest-articles fallback."""
+    """The ranking: rank.py's article stage, sections.py, then other signals; and whether it is by meaning."""
     backend = current_backend()
     weights = ranking.term_weights(parsed, backend)
     articles = ranking.rank_articles(parsed, backend=backend, weights=weights, category_id=category_id, needed=needed)
     ranked = with_best_sections(parsed, articles, backend=backend, weights=weights, needed=needed)
-    signals = ranking.extra_signals()
-    if not ranked:
-        return ranking.nearest(parsed, category_id=category_id, limit=needed, signals=signals), True
-    return ranking.fuse(parsed, ranked, signals), False
+    return ranking.fuse(parsed, ranked, category_id=category_id, needed=needed)
+
+
+def _scheduled() -> set[int]:
+    return set(apps.get_model("articles", "Article").objects.scheduled().values_list("pk", flat=True))
 
 
 def _category_id(slug: str) -> int | None:

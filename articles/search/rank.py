@@ -16,22 +16,20 @@ Step 2 of a search: the ranking policy, the same on every engine.
    from a long one that mentions it in a heading. If the narrow pass finds
    fewer articles than the page needs, it runs again with no term broad.
 3. Sections (sections.py) add the best section's score to the best few.
-4. Other signals join here (see `Signal`): each scores the candidates, and
-   `fuse()` merges its order with the lexical one. When nothing matches, a
-   signal may still offer the nearest articles (`nearest()`).
+4. Other signals join in `fuse()`: the meaning signal (semantic.py) blends
+   closeness in meaning into the scores, and offers the nearest articles when
+   no word matched.
 
 The engine backend (backends/) only matches and scores; this module decides.
 """
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.apps import apps
 from django.core.cache import cache
 
-from . import vocabulary
+from . import semantic, vocabulary
 from .backends import SearchBackend
 from .bm25 import length_weight
 from .query import ParsedQuery
@@ -47,8 +45,6 @@ HEAD_CANDIDATES = 3
 SELECTIVE_CANDIDATES = 2
 PUBLISHED_COUNT_CACHE_KEY = "search:published-count"
 PUBLISHED_COUNT_TIMEOUT = 300
-# Reciprocal rank fusion's constant (Cormack et al., 2009): ranks past the first few count little.
-RRF_K = 60
 
 
 @dataclass(frozen=True)
@@ -66,26 +62,6 @@ class TermWeights:
 
     idf: list[float]
     broad: list[bool]
-
-
-class Signal(Protocol):
-    """
-    Another opinion on which articles answer a query (for example, closeness in
-    meaning). It plugs in through `extra_signals()`.
-    """
-
-    weight: float
-
-    def scores(self, parsed: ParsedQuery, article_ids: Sequence[int]) -> dict[int, float]:
-        """A score for each candidate it has an opinion on: higher is better."""
-
-    def nearest(self, parsed: ParsedQuery, *, category_id: int | None, limit: int) -> list[int]:
-        """When no article matches the words: the ids of the nearest articles, best first (or none)."""
-
-
-def extra_signals() -> list[Signal]:
-    """The signals fused with the lexical ranking. None yet: the place where one is added."""
-    return []
 
 
 def published_count() -> int:
@@ -176,33 +152,23 @@ def _rank_articles(parsed, backend, idf, broad, category_id, needed):
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:ARTICLE_CANDIDATES]
 
 
-def fuse(parsed: ParsedQuery, ranked: list[Ranked], signals: Sequence[Signal]) -> list[Ranked]:
+def fuse(
+    parsed: ParsedQuery, ranked: list[Ranked], *, category_id: int | None, needed: int
+) -> tuple[list[Ranked], bool]:
     """
-    The lexical order merged with each signal's opinion of the same candidates,
-    by weighted reciprocal rank fusion. An article keeps its section; its score
-    becomes the fused one.
+    Other signals join the lexical ranking here. The meaning signal
+    (semantic.py) blends each candidate's closeness in meaning with its lexical
+    score and adds articles close in meaning; when no word matched, it offers
+    the nearest articles, and says so (the second value, `by_meaning`).
+    Without its model, the lexical ranking stands.
     """
-    if not signals or not ranked:
-        return ranked
-    ids = [r.article_id for r in ranked]
-    fused = {article_id: 1 / (RRF_K + position) for position, article_id in enumerate(ids, 1)}
-    for signal in signals:
-        scores = signal.scores(parsed, ids)
-        order = sorted(scores, key=lambda a: (-scores[a], a))
-        for position, article_id in enumerate(order, 1):
-            if article_id in fused:
-                fused[article_id] += signal.weight / (RRF_K + position)
-    rescored = [Ranked(r.article_id, r.section_id, fused[r.article_id]) for r in ranked]
-    return sorted(rescored, key=lambda r: (-r.score, r.article_id))
-
-
-def nearest(parsed: ParsedQuery, *, category_id: int | None, limit: int, signals: Sequence[Signal]) -> list[Ranked]:
-    """When no article matches: the first signal's nearest articles, or none."""
-    for signal in signals:
-        found = signal.nearest(parsed, category_id=category_id, limit=limit)
-        if found:
-            return [Ranked(article_id, None, 0.0) for article_id in found]
-    return []
+    fused = semantic.fuse(
+        [(r.article_id, r.section_id, r.score) for r in ranked],
+        parsed.corrected or parsed.text,
+        category_id=category_id,
+        needed=needed,
+    )
+    return [Ranked(article_id, section_id, score) for article_id, section_id, score in fused.ranked], fused.by_meaning
 
 
 def promote_exact_title(

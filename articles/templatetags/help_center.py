@@ -1,6 +1,13 @@
 """Display helpers for the help center's templates."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .. import seo
 
 register = template.Library()
 
@@ -20,3 +27,33 @@ def toc_tree(sections):
         else:
             tree.append((section, []))
     return tree
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """
+    Structured data as <script type="application/ld+json">, escaped the way
+    Django's json_script escapes (no "</script>" can close it early). It is
+    data, not code: the Content-Security-Policy does not apply to it.
+    """
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """The full address of a path on this site, as the request reached it (for canonical and Open Graph)."""
+    return context.request.build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    return json_ld(seo.article_structured_data(context.request, article))
+
+
+@register.simple_tag(takes_context=True)
+def category_json_ld(context, category):
+    return json_ld(seo.category_structured_data(context.request, category))

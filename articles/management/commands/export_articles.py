@@ -2,30 +2,9 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_slug
 
-from articles.content_files import article_to_text
-from articles.models import Article
-
-
-def articles_export(*, directory: Path) -> list[Path]:
-    """Write each article to `directory`/<slug>.md (creating the folder); returns the files written."""
-    articles = list(Article.objects.select_related("category").prefetch_related("help_links").order_by("slug"))
-    for article in articles:
-        # The slug becomes a file name: never let one climb out of the folder.
-        try:
-            validate_slug(article.slug)
-        except ValidationError:
-            raise ValueError(f"article {article.pk} has an invalid slug {article.slug!r}; fix it first") from None
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for article in articles:
-        path = directory / f"{article.slug}.md"
-        path.write_bytes(article_to_text(article).encode("utf-8"))
-        written.append(path)
-    return written
+from articles.importers import articles_export
 
 
 class Command(BaseCommand):

@@ -1,0 +1,454 @@
+"""
+The meaning signal of search: vectors of articles, sections and queries (the
+model is in embedding.py), stored, held in memory, and fused with the lexical
+ranking.
+
+Write side: `meaning_vectors_store()` is called by the index writer in the same
+transaction, one vector for the whole article and one per section, as float16
+bytes (models/semantic.py). Read side: each process holds all vectors in one
+`VectorMatrix` (see there), loaded on first use and reloaded when the version
+key in the cache changes, i.e. after an article was indexed or removed. If the
+model cannot load, search runs on its lexical ranking alone, and /healthz and
+the log say so.
+
+Fusion: `fuse()` blends the lexical ranking with the articles nearest in
+meaning (reciprocal rank fusion, constants tuned on the tuning half of the
+relevance queries); the lexical ranking still picks each article's section.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from itertools import islice
+
+import numpy as np
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max
+
+from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder
+
+logger = logging.getLogger(__name__)
+
+VERSION_CACHE_KEY = "search:meaning:version"
+
+
+def _model():
+    # From the app registry: the models import the search package, so it imports no model.
+    return apps.get_model("articles", "MeaningVector")
+
+
+# Numbers per vector held in memory (the database keeps all DIMENSIONS): 128 keep
+# 100,000 articles and their sections within 150 MB per process (docs/search-meaning.md).
+MATRIX_DIMENSIONS = 128
+# How often a process checks the table itself for vectors written by others (see _MatrixHolder).
+RECHECK_SECONDS = 60
+# Vectors read from the database per round trip when loading the matrix.
+LOAD_CHUNK = 5000
+
+_lock = threading.Lock()
+_encoder: Encoder | None = None
+_failure: str | None = None
+
+
+def encoder() -> Encoder | None:
+    """This process's model, loaded once; None (logged once) when it cannot load."""
+    global _encoder, _failure
+    if _encoder is None and _failure is None:
+        with _lock:
+            if _encoder is None and _failure is None:
+                try:
+                    _encoder = load_encoder()
+                except ModelUnavailable as error:
+                    _failure = str(error)
+                    logger.error("Search meaning signal unavailable, lexical ranking only: %s", error)
+    return _encoder
+
+
+def meaning_status() -> str:
+    """'ok' when the model is loaded (loading it if need be), 'off' when turned off, else 'unavailable'."""
+    if not settings.KB_SEARCH_MEANING:
+        return "off"
+    return "ok" if encoder() is not None else "unavailable"
+
+
+def reset_encoder() -> None:
+    """Forget the loaded model or its failure, so the next use loads it again (tests, reloads)."""
+    global _encoder, _failure
+    with _lock:
+        _encoder, _failure = None, None
+    _matrix.clear()
+
+
+def embed_query(text: str) -> np.ndarray | None:
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is None or not text.strip():
+        return None
+    vector = model.embed([text])[0]
+    return vector if vector.any() else None
+
+
+# --- Write side ------------------------------------------------------------------
+
+
+def article_texts(article, sections) -> list[str]:
+    """What is embedded: the article as a whole (its title, summary, tags and headings), then each section."""
+    headings = " ".join(s.title for s in sections if s.title)
+    texts = [f"{article.title}. {article.summary} {article.tags}. {headings}"]
+    texts += [f"{article.title}: {s.title}. {s.text}" for s in sections]
+    return texts
+
+
+def encode(vector: np.ndarray) -> bytes:
+    return vector.astype("<f2").tobytes()
+
+
+def decode(data: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<f2").astype(np.float32)
+
+
+def meaning_vectors_store(article, sections) -> None:
+    """Replace a published article's vectors (called by the index writer, in its transaction)."""
+    article.meaning_vectors.all().delete()
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is not None:
+        vectors = model.embed(article_texts(article, sections))
+        owners = [None, *sections]
+        article.meaning_vectors.bulk_create(
+            [
+                _model()(article=article, section=section, model=MODEL_NAME, vector=encode(vector))
+                for section, vector in zip(owners, vectors, strict=True)
+            ]
+        )
+    vectors_changed()
+
+
+def meaning_vectors_delete(article_id: int) -> None:
+    _model().objects.filter(article_id=article_id).delete()
+    vectors_changed()
+
+
+def meaning_vectors_rebuild(articles_with_sections) -> None:
+    """Write the vectors of many articles at once (rebuild_index(): the table was emptied)."""
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is None:
+        return
+    owners, texts = [], []
+    for article, sections in articles_with_sections:
+        owners += [(article.pk, getattr(section, "pk", None)) for section in [None, *sections]]
+        texts += article_texts(article, sections)
+    vectors = model.embed(texts)
+    rows = [
+        _model()(article_id=article_id, section_id=section_id, model=MODEL_NAME, vector=encode(vector))
+        for (article_id, section_id), vector in zip(owners, vectors, strict=True)
+    ]
+    _model().objects.bulk_create(rows, batch_size=1000)
+
+
+def meaning_vectors_clear() -> None:
+    _model().objects.all().delete()
+    vectors_changed()
+
+
+def vectors_changed() -> None:
+    """Tell every process to reload its matrix: now, and again at commit (another may reload in between)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_CACHE_KEY, uuid.uuid4().hex, None)
+
+
+# --- Read side -------------------------------------------------------------------
+
+
+@dataclass
+class VectorMatrix:
+    """
+    All vectors of the published articles, in this process's memory, cut to
+    their first MATRIX_DIMENSIONS numbers (the model is trained so that a prefix
+    of its vector is a smaller embedding of its own) and unit length again.
+
+    Articles: `article_ids` (ascending), their `categories` and a float32 matrix
+    `articles`, one row each. Sections: int8 rows with a float32 scale each
+    (`sections * section_scales` is the vector), in article order: article row
+    i's sections are rows section_start[i]:section_start[i + 1]. A search
+    multiplies the query by the article matrix (one BLAS call) and by the
+    sections of its candidate articles only.
+    """
+
+    version: str
+    article_ids: np.ndarray
+    categories: np.ndarray
+    articles: np.ndarray
+    sections: np.ndarray
+    section_scales: np.ndarray
+    section_start: np.ndarray
+
+    @property
+    def nbytes(self) -> int:
+        names = ("article_ids", "categories", "articles", "sections", "section_scales", "section_start")
+        return sum(getattr(self, name).nbytes for name in names)
+
+
+def shorten(vectors: np.ndarray) -> np.ndarray:
+    """The first MATRIX_DIMENSIONS numbers of each vector, at unit length again."""
+    vectors = np.asarray(vectors, dtype=np.float32)[..., :MATRIX_DIMENSIONS]
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def _quantize(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scales = np.maximum(np.abs(rows).max(axis=1), 1e-12) / 127 if len(rows) else np.zeros(0)
+    return np.round(rows / scales[:, None]).astype(np.int8), scales.astype(np.float32)
+
+
+def _stored(chunks: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(chunks), dtype="<f2").reshape(len(chunks), DIMENSIONS)
+
+
+def load_matrix(version: str) -> VectorMatrix:
+    """
+    Read every current vector in one query, a chunk at a time, so that memory
+    never holds much more than the finished matrix.
+    """
+    rows = _model().objects.filter(model=MODEL_NAME).order_by("article_id", "id")
+    rows = rows.values_list("article_id", "section_id", "article__category_id", "vector").iterator(
+        chunk_size=LOAD_CHUNK
+    )
+    ids, categories, articles, owners, sections, scales = [], [], [], [], [], []
+    while chunk := list(islice(rows, LOAD_CHUNK)):
+        heads = [row for row in chunk if row[1] is None]
+        parts = [row for row in chunk if row[1] is not None]
+        if heads:
+            ids.append(np.array([row[0] for row in heads], dtype=np.int64))
+            categories.append(np.array([row[2] for row in heads], dtype=np.int64))
+            articles.append(shorten(_stored([bytes(row[3]) for row in heads])))
+        if parts:
+            owners.append(np.array([row[0] for row in parts], dtype=np.int64))
+            quantized, scale = _quantize(shorten(_stored([bytes(row[3]) for row in parts])))
+            sections.append(quantized)
+            scales.append(scale)
+
+    def join(arrays, dtype, width=None):
+        if arrays:
+            return np.concatenate(arrays)
+        return np.zeros((0, width) if width else 0, dtype=dtype)
+
+    article_ids = join(ids, np.int64)
+    owner_ids = join(owners, np.int64)
+    owner_rows = np.searchsorted(article_ids, owner_ids)
+    return VectorMatrix(
+        version=version,
+        article_ids=article_ids,
+        categories=join(categories, np.int64),
+        articles=join(articles, np.float32, MATRIX_DIMENSIONS),
+        sections=join(sections, np.int8, MATRIX_DIMENSIONS),
+        section_scales=join(scales, np.float32),
+        section_start=np.searchsorted(owner_rows, np.arange(len(article_ids) + 1)),
+    )
+
+
+class _MatrixHolder:
+    """
+    This process's matrix. It is reloaded when the version in the cache changes
+    (each write of vectors sets a new one), and, since a local-memory cache is
+    not shared between processes, also when a look at the table once every
+    RECHECK_SECONDS finds other vectors than were loaded (their count and
+    highest id).
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.current: VectorMatrix | None = None
+        self.fingerprint: tuple = ()
+        self.checked = 0.0
+
+    def get(self) -> VectorMatrix:
+        version = cache.get(VERSION_CACHE_KEY)
+        if version is None:
+            # A cleared or restarted cache: start a new version that all processes share.
+            version = uuid.uuid4().hex
+            cache.add(VERSION_CACHE_KEY, version, None)
+            version = cache.get(VERSION_CACHE_KEY) or version
+        current = self.current
+        stale = current is None or current.version != version
+        if not stale and time.monotonic() - self.checked > RECHECK_SECONDS:
+            self.checked = time.monotonic()
+            stale = _fingerprint() != self.fingerprint
+        if stale:
+            with self.lock:
+                if self.current is None or self.current is current:
+                    self.fingerprint = _fingerprint()
+                    self.checked = time.monotonic()
+                    self.current = load_matrix(version)
+                current = self.current
+        return current
+
+    def clear(self):
+        self.current = None
+
+
+def _fingerprint() -> tuple:
+    return tuple(_model().objects.aggregate(count=Count("id"), last=Max("id")).values())
+
+
+_matrix = _MatrixHolder()
+
+
+def vector_matrix() -> VectorMatrix:
+    """This process's matrix, reloaded when the vectors changed (see VERSION_CACHE_KEY)."""
+    return _matrix.get()
+
+
+# --- Search time -------------------------------------------------------------------
+
+# Tuned on the tuning half of benchmarks/relevance/queries.yaml (docs/search-meaning.md).
+# Reciprocal rank fusion: an article scores 1 / (RRF_K + its lexical rank) plus
+# MEANING_WEIGHT / (RRF_K + its rank by meaning among the candidates).
+RRF_K = 10
+MEANING_WEIGHT = 1.0
+# The articles nearest in meaning that join the lexical candidates.
+MEANING_CANDIDATES = 30
+# An article's meaning score: its best section's cosine, or its own when higher,
+# plus this share of its own (so an article about the whole query beats one
+# with a single close section).
+ARTICLE_SHARE = 0.0
+# Instead of rank fusion, when set: lexical score / best lexical score + BLEND_WEIGHT * meaning score.
+BLEND_WEIGHT = 2.0
+# An article that matched no word joins the ranking, or is offered when nothing
+# matched, only when its own cosine with the query is at least this.
+RELATED_MIN_SIMILARITY = 0.30
+
+
+@dataclass(frozen=True)
+class Fused:
+    """A ranking after fusion: (article, section or None, score) best first."""
+
+    ranked: list[tuple[int, int | None, float]]
+    by_meaning: bool = False
+
+
+def _section_rows(matrix: VectorMatrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The section rows of the given article rows, and for each the position of its article in `rows`."""
+    starts, ends = matrix.section_start[rows], matrix.section_start[rows + 1]
+    lengths = ends - starts
+    owners = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets, owners
+
+
+def meaning_scores(
+    matrix: VectorMatrix, vector: np.ndarray, rows: np.ndarray, whole: np.ndarray, *, positions: bool = False
+) -> np.ndarray:
+    """
+    Each candidate article's meaning score (see ARTICLE_SHARE). `whole` is the
+    query times every article, or, with `positions`, times the candidates only.
+    """
+    own = whole if positions else whole[rows]
+    best = own.copy()
+    section_rows, owners = _section_rows(matrix, rows)
+    if len(section_rows):
+        sections = matrix.sections[section_rows].astype(np.float32) @ vector
+        sections *= matrix.section_scales[section_rows]
+        np.maximum.at(best, owners, sections)
+    return best + ARTICLE_SHARE * own
+
+
+def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10) -> Fused:
+    """
+    The lexical ranking `ranked` ((article, section, score), best first) blended
+    with the articles nearest to `text` in meaning. With no lexical match at all,
+    the nearest articles close enough to count as related, flagged `by_meaning`.
+    Without the model (or vectors), the lexical ranking unchanged.
+    """
+    vector = embed_query(text)
+    if vector is None:
+        return Fused(ranked)
+    vector = shorten(vector)
+    matrix = vector_matrix()
+    if not len(matrix.article_ids):
+        return Fused(ranked)
+    whole = matrix.articles @ vector
+    allowed = np.ones(len(whole), dtype=bool) if category_id is None else matrix.categories == category_id
+    lexical_ids = np.array([article_id for article_id, _, _ in ranked], dtype=np.int64)
+    lexical_rows = np.searchsorted(matrix.article_ids, lexical_ids)
+    lexical_rows = np.minimum(lexical_rows, len(matrix.article_ids) - 1)
+    known = matrix.article_ids[lexical_rows] == lexical_ids
+    candidates = np.where(allowed, whole, -np.inf)
+    count = min(MEANING_CANDIDATES if ranked else max(needed, 1), int(allowed.sum()))
+    if count == 0:
+        return Fused(ranked)
+    nearest = np.argpartition(-candidates, count - 1)[:count]
+    # Articles that matched no word join only when close in meaning.
+    nearest = nearest[candidates[nearest] >= RELATED_MIN_SIMILARITY]
+    rows = np.unique(np.concatenate([lexical_rows[known], nearest]))
+    scores = meaning_scores(matrix, vector, rows, whole)
+    if not ranked:
+        order = np.argsort(-scores, kind="stable")
+        related = [(int(matrix.article_ids[rows[i]]), None, float(scores[i])) for i in order]
+        return Fused(related, by_meaning=bool(related))
+    if BLEND_WEIGHT:
+        return Fused(_blend(ranked, matrix, rows, scores))
+    order = np.argsort(-scores, kind="stable")
+    meaning_rank = {int(matrix.article_ids[rows[i]]): rank for rank, i in enumerate(order)}
+    fused: dict[int, tuple[int | None, float]] = {}
+    for rank, (article_id, section_id, _score) in enumerate(ranked):
+        fused[article_id] = (section_id, 1 / (RRF_K + rank))
+    for article_id, rank in meaning_rank.items():
+        section_id, score = fused.get(article_id, (None, 0.0))
+        fused[article_id] = (section_id, score + MEANING_WEIGHT / (RRF_K + rank))
+    result = [(article_id, section_id, score) for article_id, (section_id, score) in fused.items()]
+    result.sort(key=lambda item: (-item[2], item[0]))
+    return Fused(result)
+
+
+def _blend(ranked, matrix, rows, scores):
+    """Lexical score over the best lexical score, plus BLEND_WEIGHT times the meaning score."""
+    top = max(score for _, _, score in ranked) or 1.0
+    fused = {article_id: (section_id, score / top) for article_id, section_id, score in ranked}
+    for row, meaning in zip(rows, scores, strict=True):
+        article_id = int(matrix.article_ids[row])
+        section_id, score = fused.get(article_id, (None, 0.0))
+        fused[article_id] = (section_id, score + BLEND_WEIGHT * float(meaning))
+    result = [(article_id, section_id, score) for article_id, (section_id, score) in fused.items()]
+    result.sort(key=lambda item: (-item[2], item[0]))
+    return result
+
+
+def nearest_articles(text: str, *, limit: int = 5) -> list[int]:
+    """Published articles nearest to `text` in meaning and close enough to be related, best first."""
+    return [article_id for article_id, _, _ in fuse([], text, needed=limit).ranked[:limit]]
+
+
+class MeaningSignal:
+    """
+    The meaning signal in the shape of a ranking signal: a score for each
+    candidate article (`scores()`), and the nearest articles when no word
+    matched (`nearest()`). Queries are anything with `text` and `corrected`.
+    """
+
+    weight = 1.0
+
+    def scores(self, parsed, article_ids) -> dict[int, float]:
+        vector = embed_query(parsed.corrected or parsed.text)
+        if vector is None:
+            return {}
+        matrix = vector_matrix()
+        if not len(matrix.article_ids):
+            return {}
+        vector = shorten(vector)
+        ids = np.asarray(list(article_ids), dtype=np.int64)
+        rows = np.minimum(np.searchsorted(matrix.article_ids, ids), len(matrix.article_ids) - 1)
+        rows = rows[matrix.article_ids[rows] == ids]
+        scores = meaning_scores(matrix, vector, rows, matrix.articles[rows] @ vector, positions=True)
+        return {int(matrix.article_ids[row]): float(score) for row, score in zip(rows, scores, strict=True)}
+
+    def nearest(self, parsed, *, category_id: int | None, limit: int) -> list[int]:
+        related = fuse([], parsed.corrected or parsed.text, category_id=category_id, needed=limit)
+        return [article_id for article_id, _, _ in related.ranked[:limit]]

@@ -1,0 +1,99 @@
+"""
+What the help center tells search engines, feed readers and documentation tools:
+structured data (JSON-LD) for pages, the plain Markdown copy of an article, and
+the /llms.txt index of published articles.
+"""
+
+from itertools import groupby
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .models import Article, Category
+
+SITE_NAME = "Help Center"
+SITE_DESCRIPTION = "Answers to common questions, troubleshooting guides and a way to reach support."
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
+    """schema.org BreadcrumbList for [(name, path), ...], home first."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute(request, path)}
+            for position, (name, path) in enumerate(trail, 1)
+        ],
+    }
+
+
+def _trail(category: Category, article: Article | None = None) -> list[tuple[str, str]]:
+    trail = [("Home", reverse("articles:home")), (category.name, category.get_absolute_url())]
+    if article is not None:
+        trail.append((article.title, article.get_absolute_url()))
+    return trail
+
+
+def article_structured_data(request: HttpRequest, article: Article) -> dict:
+    """An Article (with its dates) and its BreadcrumbList, as one JSON-LD graph."""
+    url = absolute(request, article.get_absolute_url())
+    data = {
+        "@type": "Article",
+        "@id": url + "#article",
+        "headline": article.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.created_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "articleSection": article.category.name,
+        "inLanguage": "en",
+        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": absolute(request, reverse("articles:home"))},
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if article.tag_list:
+        data["keywords"] = article.tag_list
+    breadcrumbs = breadcrumb_list(request, _trail(article.category, article))
+    return {"@context": "https://schema.org", "@graph": [data, breadcrumbs]}
+
+
+def category_structured_data(request: HttpRequest, category: Category) -> dict:
+    return {"@context": "https://schema.org", **breadcrumb_list(request, _trail(category))}
+
+
+def article_markdown(article: Article) -> str:
+    """The published Markdown of an article, under its title (and summary), as served at /articles/<slug>.md."""
+    parts = [f"# {article.title}"]
+    if article.summary:
+        parts.append(article.summary)
+    parts.append(article.body.strip())
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def markdown_url(article: Article) -> str:
+    return reverse("articles:article_markdown", args=[article.slug])
+
+
+def llms_txt(request: HttpRequest, articles) -> str:
+    """
+    The llms.txt index (https://llmstxt.org/): the site, then each category's
+    published articles with a link to their Markdown copy and their summary.
+    """
+    lines = [
+        f"# {SITE_NAME}",
+        "",
+        f"> {SITE_DESCRIPTION}",
+        "",
+        "Each article below links to its plain Markdown copy. "
+        f"When an answer is missing, people can reach support at {absolute(request, reverse('articles:contact'))}.",
+    ]
+    for category, items in groupby(articles, key=lambda article: article.category):
+        lines += ["", f"## {category.name}", ""]
+        for article in items:
+            title = article.title.replace("[", "\\[").replace("]", "\\]")
+            entry = f"- [{title}]({absolute(request, markdown_url(article))})"
+            lines.append(f"{entry}: {article.summary}" if article.summary else entry)
+    return "\n".join(lines) + "\n"
