@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from .models import Article, SearchLog
-from .search.query import normalize
+from .search.text import normalize
 
 REPORT_ROWS = 25
 

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .models import Article, ArticleFeedback, ArticleViewCount, ContactRequest, SearchLog, Section, VisitEvent
-from .search.query import STOP_WORDS, tokenize
+from .search.text import STOP_WORDS, tokenize
 
 ARTICLE_ROWS = 50
 GAP_ROWS = 25

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from .models import Article, VisitEvent
 from .search import SearchResult, article_search
-from .search.query import normalize
+from .search.text import normalize
 from .visits import visit_end, visit_flag, visit_key, visit_search_add, visit_suggestion_opened
 
 SUGGESTIONS = 5

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 
 from .middleware import bad_input_response
 from .ratelimit import client_ip, rate_limit_hit
-from .search.query import MAX_QUERY_CHARS
+from .search.text import MAX_QUERY_CHARS
 
 QUERY_TOO_LONG = (
     f"Your search is too long: use at most {MAX_QUERY_CHARS} characters, "

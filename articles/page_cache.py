@@ -56,7 +56,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from .search import SearchPage, article_search
-from .search.query import normalize
+from .search.text import normalize
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
 from .page_cache import cached_article_search, cached_public_page, cached_search_page
 from .ratelimit import client_ip
-from .search.engine import MAX_LIMIT
+from .search import MAX_LIMIT
 from .search.semantic import meaning_status
 from .services import contact_request_create
 from .uploads import image_upload_store
@@ -185,9 +185,13 @@ def search_open(request, log_id, slug):
 
 @require_GET
 @search_guard(api=True)
-@cached_public_page(params=("q", "limit", "category"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
+@cached_public_page(params=("q", "limit", "category", "prefix"), seconds_setting="KB_SEARCH_CACHE_SECONDS")
 def api_search(request):
-    """JSON search (contract 4): the same ranking as the search page."""
+    """
+    JSON search (contract 4): the same ranking as the search page. `prefix=1`
+    (sent by instant results as the customer types) reads the last word as
+    possibly unfinished: "webho" finds webhook articles.
+    """
     query = request.GET.get("q", "")
     raw_limit = request.GET.get("limit", "10")
     try:
@@ -199,7 +203,7 @@ def api_search(request):
     category = request.GET.get("category") or None
     if not query.strip():
         return JsonResponse({"query": query.strip(), "count": 0, "results": []})
-    page = cached_article_search(query, category=category, limit=limit)
+    page = cached_article_search(query, category=category, limit=limit, prefix=request.GET.get("prefix") == "1")
     results = [
         {
             "title": r.title,

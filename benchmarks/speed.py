@@ -374,23 +374,20 @@ class PhaseTimer:
     """
 
     TOP = [
-        ("engine", "parse", "parse"),
-        ("engine", "_rank", "rank"),
-        ("backend", "search", "rank"),
-        ("engine", "_term_idf", "rank"),
-        ("engine", "_promote_exact_title", "title"),
+        ("pipeline", "parse", "parse"),
+        ("pipeline", "_rank", "rank"),
+        ("rank", "promote_exact_title", "title"),
     ]
     SUB = [
         ("backend", "is_known", "is_known"),
         ("backend", "similar_words", "similar_words"),
-        ("engine", "_term_frequencies", "term_frequencies"),
-        ("backend", "rank_articles", "rank_articles"),
-        ("backend", "rank_sections", "rank_sections"),
+        ("rank", "document_frequencies", "term_frequencies"),
+        ("rank", "rank_articles", "rank_articles"),
+        ("pipeline", "with_best_sections", "rank_sections"),
     ]
 
-    def __init__(self, backend, engine_module):
+    def __init__(self, modules: dict):
         self.current: dict[str, float] = {}
-        modules = {"backend": backend, "engine": engine_module}
         self.top = set()
         for where, name, phase in self.TOP:
             if self._wrap(modules[where], name, phase):
@@ -436,8 +433,8 @@ def child(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from articles.search import article_search, rebuild_index
-    from articles.search import engine as engine_module
+    from articles.search import article_search, pipeline, rank, rebuild_index
+    from articles.search.backends import current_backend
     from benchmarks.corpus_gen import CorpusGenerator
 
     engine = args.engine
@@ -504,7 +501,8 @@ def child(args) -> None:
             log(f"  query {q[1][:60]!r} raised {exc!r}")
 
     # With --profile the timed pass itself is instrumented: the wrappers cost microseconds.
-    timer = PhaseTimer(engine_module._backend(), engine_module) if args.profile else None
+    modules = {"backend": current_backend(), "pipeline": pipeline, "rank": rank}
+    timer = PhaseTimer(modules) if args.profile else None
     log(f"{engine} N={size:,}: timed pass" + (f" x{args.repeat} (median per query)" if args.repeat > 1 else ""))
     samples: list[list[dict[str, float]]] = [[] for _ in queries]
     for _ in range(args.repeat):
@@ -595,7 +593,10 @@ def parse_args(argv=None):
         "--sizes", default=DEFAULT_SIZES, help=f"comma-separated article counts (default {DEFAULT_SIZES})"
     )
     parser.add_argument("--queries", type=int, default=300, help="timed queries per size (default 300)")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="server to create kb_speed_bench on")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="server to create the database on")
+    parser.add_argument(
+        "--database", default=BENCH_DATABASE, help=f"PostgreSQL database to create and drop (default {BENCH_DATABASE})"
+    )
     parser.add_argument("--seed", type=int, default=42, help="corpus and query seed (default 42)")
     parser.add_argument("--profile", action="store_true", help="for the largest size, show the 10 slowest queries")
     parser.add_argument(
@@ -618,7 +619,9 @@ def parse_args(argv=None):
 
 
 def main(argv=None) -> None:
+    global BENCH_DATABASE
     args = parse_args(argv)
+    BENCH_DATABASE = args.database  # two runs on one server need two names
     if args.child:
         child(args)
     else:

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from articles.models import Article, SynonymGroup
-from articles.search import article_search, rebuild_index
+from articles.search import article_search, rank, rebuild_index
+from articles.search.backends import current_backend
+from articles.search.parse import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -243,17 +245,13 @@ def test_bulk_deletes_leave_the_index(corpus):
 
 
 def test_broad_terms_match_titles_and_headings_first_then_everything(corpus, monkeypatch):
-    from articles.search import engine
-
-    monkeypatch.setattr(engine, "BROAD_TERM_ARTICLES", 0)  # every term counts as broad
+    monkeypatch.setattr(rank, "BROAD_TERM_ARTICLES", 0)  # every term counts as broad
     assert top("invoice").slug == "invoice"
     assert top("2525").slug == "smtp-errors"  # only in a body: found by the full second pass
     assert top("dedicated ips removed ban").section_anchor == "account-banned"
 
 
-def test_codes_are_searched_as_phrases_and_lone_digits_are_ignored():
-    from articles.search.engine import parse
-
+def test_codes_are_searched_as_phrases_and_lone_digits_are_ignored(db):
     assert [t.alternatives for t in parse("550 5.1.1 recipient").terms] == [
         (("550",),),
         (("5", "1", "1"),),
@@ -263,8 +261,6 @@ def test_codes_are_searched_as_phrases_and_lone_digits_are_ignored():
 
 
 def test_api_user_style_identifiers_stay_whole(corpus):
-    from articles.search.engine import parse
-
     assert [t.alternatives for t in parse("api_user").terms] == [(("api", "user"),)]
 
 
@@ -276,21 +272,17 @@ def test_index_markers_cannot_be_typed(corpus):
 
 
 def test_document_counts_cover_word_forms_and_skip_stop_words_in_phrases(corpus):
-    from articles.search.engine import _term_frequencies, parse
-
     # "resetting" is not a vocabulary word, but the index knows its stem from "reset".
-    frequencies, total = _term_frequencies(parse("resetting"))
-    assert total == 4 and frequencies == [1]
+    assert rank.document_frequencies(parse("resetting"), current_backend()) == [1]
+    assert rank.published_count() == 4
     # "log in" is as common as "log" (or "login", its synonym), not as rare as a word nobody wrote.
     [login_term] = parse("log in").terms
     assert ("log", "in") in login_term.alternatives
-    assert _term_frequencies(parse("log in"))[0] == [1]
+    assert rank.document_frequencies(parse("log in"), current_backend()) == [1]
 
 
 def _counts(words):
-    from articles.search.engine import BROAD_TERM_ARTICLES, _backend
-
-    return _backend().document_counts(words, cap=BROAD_TERM_ARTICLES + 1)
+    return current_backend().document_counts(words, cap=rank.BROAD_TERM_ARTICLES + 1)
 
 
 def test_document_counts_follow_saves_and_agree_with_a_rebuild(corpus):
@@ -310,29 +302,26 @@ def test_document_counts_follow_saves_and_agree_with_a_rebuild(corpus):
     assert _counts(words) == expected
 
 
-def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article):
-    from articles.search.engine import _backend, parse
+def _ranked_as_broad(query, needed):
+    parsed = parse(query)
+    weights = rank.TermWeights(idf=[1.0] * len(parsed.terms), broad=[True] * len(parsed.terms))
+    found = rank.rank_articles(parsed, backend=current_backend(), weights=weights, category_id=None, needed=needed)
+    return [article_id for article_id, _ in found]
 
+
+def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article):
     # Heads: "Setting up two-factor authentication", "Fixing SMTP authentication errors", and
     # one of the words each in "Billing terminated" (a heading) and "billing, invoice" (tags).
-    parsed = parse("authentication setting smtp billing")
-    options = {"broad": [True] * 4, "idf": [1.0] * 4, "category_id": None, "limit": 10}
-    found = [a for a, _ in _backend().rank_articles(parsed, needed=1, **options)]
-    assert set(found) == {corpus["smtp"].pk, corpus["2fa"].pk}
+    query = "authentication setting smtp billing"
+    assert set(_ranked_as_broad(query, needed=1)) == {corpus["smtp"].pk, corpus["2fa"].pk}
     # When two-in-the-head finds fewer than the page needs, any one of them will do.
-    found = [a for a, _ in _backend().rank_articles(parsed, needed=10, **options)]
-    assert set(found) == {corpus["smtp"].pk, corpus["2fa"].pk, corpus["login"].pk, corpus["invoice"].pk}
+    assert set(_ranked_as_broad(query, needed=4)) == {a.pk for a in corpus.values()}
     # One broad term: titles first, then headings, tags and summaries.
     basics = make_article("Password basics", "## Length\nLonger is better.", slug="password-basics")
-    parsed = parse("password")
-    options = {"broad": [True], "idf": [1.0], "category_id": None, "limit": 10}
-    assert [a for a, _ in _backend().rank_articles(parsed, needed=1, **options)] == [basics.pk]
-    found = [a for a, _ in _backend().rank_articles(parsed, needed=2, **options)]
-    assert set(found) == {basics.pk, corpus["login"].pk}
+    assert _ranked_as_broad("password", needed=1) == [basics.pk]
+    assert set(_ranked_as_broad("password", needed=2)) == {basics.pk, corpus["login"].pk}
 
 
-def test_forms_of_one_word_make_one_term():
-    from articles.search.engine import parse
-
+def test_forms_of_one_word_make_one_term(db):
     assert [t.alternatives for t in parse("lists list invalid").terms] == [(("lists",),), (("invalid",),)]
     assert [t.alternatives for t in parse("resetting reset").terms] == [(("resetting",),)]

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from ..markdown import render_markdown
 from ..page_cache import content_changed
+from ..search.indexing import index_article, unindex_article
 from .links import article_links_replace
 
 
@@ -129,8 +130,6 @@ class ArticleQuerySet(PageContentQuerySet):
 
     def delete(self):
         """Bulk deletes (such as the admin's) leave the search index too."""
-        from ..search import unindex_article
-
         with transaction.atomic():
             for article_id in self.values_list("pk", flat=True):
                 unindex_article(article_id)
@@ -260,8 +259,6 @@ class Article(models.Model):
         self.tag_list = self.tag_list  # normalise spacing and duplicates
         rendered = render_markdown(self.body)
         self.body_html = rendered.html
-        from ..search import index_article, unindex_article
-
         with transaction.atomic():
             old_slug = None
             stored = Article.objects.filter(pk=self.pk).values_list("slug", "version").first() if self.pk else None
@@ -285,8 +282,6 @@ class Article(models.Model):
         return reverse("articles:article", args=[self.slug])
 
     def delete(self, *args, **kwargs):
-        from ..search import unindex_article
-
         with transaction.atomic():
             unindex_article(self.pk)
             result = super().delete(*args, **kwargs)

@@ -3,6 +3,7 @@
 from django.db import models, transaction
 
 from ..page_cache import content_changed
+from ..search.synonyms import forget_synonyms
 
 
 class SynonymGroup(models.Model):
@@ -39,8 +40,6 @@ class SynonymGroup(models.Model):
 
     @staticmethod
     def _forget_cached_groups():
-        from ..search.engine import forget_synonyms
-
         # Now for this process, and again at commit, in case another process
         # cached the old groups in between.
         forget_synonyms()

@@ -2,27 +2,44 @@
 Article search: one function, `article_search()`, for the search page, the JSON
 API, instant results and the contact form's suggestions.
 
-The engine follows the database in use: SQLite FTS5 (the embedded default) or
-PostgreSQL full-text search. Both index one row per article section and share
-the query handling in `query.py` (normalising, stop words, synonyms, typos), so
-they return the same shape of results and pass the same tests.
+A query flows one way (pipeline.py):
 
-The index is written in the same transaction as the article (see
-`Article.save()`), and only published articles are ever in it. An article
-approved with a future publish date is indexed at once and left out of results
-until that date, by the same rule as every page (`Article.objects.published()`).
+    text.py        words, as both the query and the index see them
+    parse.py       step 1: normalise, keep codes whole, correct typos (typos.py),
+                   add synonyms (synonyms.py), complete an unfinished last word
+                   (vocabulary.py); gives a query.ParsedQuery
+    rank.py        step 2: the ranking policy, the same on every engine
+                   (broad terms, tiers, BM25 weighting from bm25.py, other signals)
+    backends/      the engine's matching and scoring primitives, behind the
+                   `SearchBackend` protocol: SQLite FTS5 or PostgreSQL full-text
+                   search, following the database in use
+    sections.py    step 3: the best section of the best few articles
+    snippets.py    step 4: the text shown under each result
+
+The meaning signal (semantic.py, with its model in embedding.py) joins the
+lexical ranking in rank.py's `fuse()`.
+
+The write side is apart: indexing.py adds and removes an article's index rows,
+vocabulary counts and meaning vectors in the same transaction as
+`Article.save()`, and rebuilds everything (`manage.py rebuild_search_index`).
+The index tables are created by the migrations, which carry their own SQL.
+Only published articles are ever in the index; an article approved with a
+future publish date is indexed at once and left out of results until that
+date, by the same rule as every page (`Article.objects.published()`).
+
+Import direction: the models import indexing.py and synonyms.py (to keep the
+index and the synonym cache in step), so nothing in this package imports
+`articles.models`; the modules that read or write model rows look the model
+classes up in Django's app registry (`django.apps.apps.get_model`) when they
+run. The arrows then all point one way, and every module here can be imported
+before Django has loaded the models.
 """
 
-from .engine import (
-    SearchPage,
-    SearchResult,
-    article_search,
-    index_article,
-    rebuild_index,
-    unindex_article,
-)
+from .indexing import index_article, rebuild_index, unindex_article
+from .pipeline import MAX_LIMIT, SearchPage, SearchResult, article_search
 
 __all__ = [
+    "MAX_LIMIT",
     "SearchPage",
     "SearchResult",
     "article_search",

@@ -142,7 +142,7 @@
       controller = typeof AbortController === "function" ? new AbortController() : null;
       var own = controller;
       var url = api + (api.indexOf("?") === -1 ? "?" : "&") +
-        "q=" + encodeURIComponent(query) + "&limit=" + LIMIT;
+        "q=" + encodeURIComponent(query) + "&limit=" + LIMIT + "&prefix=1";
       fetch(url, { headers: { Accept: "application/json" }, signal: own ? own.signal : undefined })
         .then(function (response) {
           if (!response.ok) throw new Error("HTTP " + response.status);

@@ -1,0 +1,263 @@
+"""
+PostgreSQL engine: weighted tsvectors with GIN indexes (created by migrations
+0002 and 0007), and pg_trgm over the vocabulary for spelling candidates.
+
+`articles_search_pg` holds one vector per published article as a whole
+(negative key) and per section. Weights: A title, B heading and tags, C summary,
+D body. `articles_search_pg_heads` holds one row per published article with its
+category, its length and a small `head` vector without the body, where broad
+terms are matched: ranking many articles there reads a few megabytes, not the
+large vectors. `articles_search_lexeme` counts the articles holding each lexeme.
+"""
+
+from collections.abc import Collection, Sequence
+
+from django.core.cache import cache
+from django.db import connection
+
+from ..query import Term
+from ..text import word_count
+from .base import HeadField, HeadMatch, IndexRow
+
+TABLE = "articles_search_pg"
+HEADS = "articles_search_pg_heads"
+LEXEMES = "articles_search_lexeme"
+CONFIG = "english"
+# ts_rank weights are listed D, C, B, A.
+RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
+AVERAGE_SIZE_CACHE_KEY = "search:postgres:average-size"
+# The title's lexemes (weight A) of a head vector; an expression index covers it.
+TITLE_VECTOR = "ts_filter(h.head, '{a}')"
+_HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
+    || setweight(to_tsvector('{CONFIG}', %(tags)s), 'B') || setweight(to_tsvector('{CONFIG}', %(summary)s), 'C'))"""
+_VECTOR = f"""({_HEAD} || setweight(to_tsvector('{CONFIG}', %(body)s), 'D'))"""
+
+
+def _phrase(phrase: tuple[str, ...]) -> str:
+    # Tokens hold only letters and digits; quoting keeps each one a literal lexeme.
+    return " <-> ".join(f"'{word}'" for word in phrase)
+
+
+def term_tsquery(term: Term) -> str:
+    """One term's alternatives."""
+    return "(" + " | ".join(_phrase(p) for p in term.alternatives) + ")"
+
+
+def tsquery_text(terms: Sequence[Term]) -> str:
+    """Terms joined with OR (|)."""
+    return " | ".join(term_tsquery(term) for term in terms)
+
+
+def at_least_two(terms: Sequence[Term]) -> str:
+    """Rows matching at least two of the terms: (a & b) | (a & c) | ..."""
+    groups = [term_tsquery(t) for t in terms]
+    return " | ".join(f"({groups[i]} & {groups[j]})" for i in range(len(groups)) for j in range(i + 1, len(groups)))
+
+
+def _rank_sql(terms: Sequence[Term], idf: Sequence[float], vector: str) -> tuple[str, list]:
+    """
+    A BM25-like score: each term ranked on its own by ts_rank and weighted by
+    its inverse document frequency. ts_rank alone has no notion of how rare a
+    word is, and on an OR query one heavily weighted common word would outrank
+    a row that matches everything else.
+    """
+    parts, params = [], []
+    for term, weight in zip(terms, idf, strict=True):
+        parts.append(f"%s * ts_rank('{RANK_WEIGHTS}', {vector}, to_tsquery('{CONFIG}', %s), 0)")
+        params += [weight, term_tsquery(term)]
+    return " + ".join(parts) or "0", params
+
+
+def _indexable(text: str) -> str:
+    # PostgreSQL's parser reads "<script>alert(1)</script>" as one tag token and drops
+    # the words inside; articles quote such markup as text, and it must stay findable.
+    return text.replace("<", " ").replace(">", " ")
+
+
+def _select(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _lock_lexemes(cursor) -> None:
+    """
+    One writer at a time adjusts the lexeme counts, until its transaction ends:
+    two saves touching many of the same lexemes in different orders would
+    otherwise deadlock.
+    """
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [LEXEMES])
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    # --- Words -------------------------------------------------------------------------------------
+
+    def is_known(self, word: str) -> bool:
+        rows = _select(
+            f"""SELECT EXISTS (SELECT 1 FROM {LEXEMES}
+                WHERE lexeme = ANY(tsvector_to_array(to_tsvector('{CONFIG}', %s))))""",
+            [word],
+        )
+        return bool(rows[0][0])
+
+    def similar_words(self, word: str, limit: int = 50) -> list[tuple[str, int]]:
+        return _select(
+            """SELECT word, document_count FROM articles_searchword
+               WHERE word %% %s AND length(word) BETWEEN %s AND %s
+               ORDER BY similarity(word, %s) DESC LIMIT %s""",
+            [word, len(word) - 2, len(word) + 2, word, limit],
+        )
+
+    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
+        """Exact, from the lexeme counts (so `cap` is not needed here), for the word in any form."""
+        return dict(
+            _select(
+                f"""SELECT w, coalesce(max(l.document_count), 0) FROM unnest(%s::text[]) AS w
+                    LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
+                    LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
+                    GROUP BY w""",
+                [list(words)],
+            )
+        )
+
+    # --- Matching and scoring ----------------------------------------------------------------------
+
+    def match_articles(
+        self, terms: Sequence[Term], *, idf: Sequence[float], category_id: int | None, limit: int
+    ) -> dict[int, float]:
+        rank, rank_params = _rank_sql(terms, idf, "f.vector")
+        join, in_category, category_params = "", "", []
+        if category_id is not None:
+            join = f"JOIN {HEADS} h ON h.article_id = f.article_id"
+            in_category, category_params = "AND h.category_id = %s", [category_id]
+        rows = _select(
+            f"""SELECT f.article_id, {rank} AS rank FROM {TABLE} f {join}
+            WHERE f.section_id < 0 AND f.vector @@ to_tsquery('{CONFIG}', %s) {in_category}
+            ORDER BY rank DESC, f.article_id LIMIT %s""",
+            [*rank_params, tsquery_text(terms), *category_params, limit],
+        )
+        return {int(a): float(score) for a, score in rows}
+
+    def match_heads(
+        self,
+        terms: Sequence[Term],
+        *,
+        idf: Sequence[float],
+        field: HeadField,
+        at_least: int,
+        category_id: int | None,
+        article_ids: Collection[int] | None,
+        limit: int | None,
+    ) -> list[HeadMatch]:
+        rank, params = _rank_sql(terms, idf, "h.head")
+        query = at_least_two(terms) if at_least >= 2 and len(terms) >= 2 else tsquery_text(terms)
+        vector = TITLE_VECTOR if field == "title" else "h.head"
+        conditions = [f"{vector} @@ to_tsquery('{CONFIG}', %s)"]
+        params.append(query)
+        if category_id is not None:
+            conditions.append("h.category_id = %s")
+            params.append(category_id)
+        if article_ids is not None:
+            if not article_ids:
+                return []
+            conditions.append("h.article_id = ANY(%s)")
+            params.append(list(article_ids))
+        sql = f"SELECT h.article_id, {rank} AS rank, h.size FROM {HEADS} h WHERE {' AND '.join(conditions)}"
+        if limit is not None:
+            sql += " ORDER BY rank DESC, h.article_id LIMIT %s"
+            params.append(limit)
+        return [HeadMatch(int(a), float(score), int(size)) for a, score, size in _select(sql, params)]
+
+    def average_length(self) -> float:
+        return cache.get_or_set(
+            AVERAGE_SIZE_CACHE_KEY, lambda: float(_select(f"SELECT avg(size) FROM {HEADS}", [])[0][0] or 1.0), 300
+        )
+
+    def score_sections(
+        self, terms: Sequence[Term], *, idf: Sequence[float], article_ids: Collection[int]
+    ) -> list[tuple[int, int, float]]:
+        if not article_ids:
+            return []
+        rank, rank_params = _rank_sql(terms, idf, "f.vector")
+        # Fetch these articles' rows by article_id first (MATERIALIZED keeps the
+        # planner from starting with the full-text index, which for a common word
+        # means every matching row of the site).
+        sql = f"""WITH f AS MATERIALIZED (
+                SELECT article_id, section_id, vector FROM {TABLE} WHERE article_id = ANY(%s) AND section_id > 0)
+            SELECT f.article_id, f.section_id, {rank} AS rank FROM f
+            WHERE f.vector @@ to_tsquery('{CONFIG}', %s)
+            ORDER BY rank DESC, f.section_id"""
+        rows = _select(sql, [list(article_ids), *rank_params, tsquery_text(terms)])
+        return [(int(a), int(s), float(r)) for a, s, r in rows]
+
+    # --- Storing -----------------------------------------------------------------------------------
+
+    def add(self, rows: Sequence[IndexRow], *, rebuilding: bool = False) -> None:
+        """A rebuild counts lexemes once at the end instead (recount_documents())."""
+        params = [
+            {
+                "key": r.key,
+                "article_id": r.article_id,
+                "category_id": r.category_id,
+                "size": word_count(r.body),
+                "title": _indexable(r.title),
+                "heading": _indexable(r.heading),
+                "tags": _indexable(r.tags),
+                "summary": _indexable(r.summary),
+                "body": _indexable(r.body),
+            }
+            for r in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (section_id, article_id, vector) VALUES (%(key)s, %(article_id)s, {_VECTOR})",
+                params,
+            )
+            cursor.executemany(
+                f"INSERT INTO {HEADS} (article_id, category_id, size, head)"
+                f" VALUES (%(article_id)s, %(category_id)s, %(size)s, {_HEAD})",
+                [row for row in params if row["key"] < 0],
+            )
+            if not rebuilding:
+                _lock_lexemes(cursor)
+                cursor.execute(
+                    f"""INSERT INTO {LEXEMES} AS l (lexeme, document_count)
+                        SELECT lexeme, count(*) FROM {TABLE}, unnest(tsvector_to_array(vector)) AS lexeme
+                        WHERE section_id = ANY(%s) GROUP BY lexeme
+                        ON CONFLICT (lexeme)
+                        DO UPDATE SET document_count = l.document_count + EXCLUDED.document_count""",
+                    [[r.key for r in rows if r.key < 0]],
+                )
+
+    def remove(self, article_id: int) -> None:
+        with connection.cursor() as cursor:
+            _lock_lexemes(cursor)
+            cursor.execute(
+                f"""UPDATE {LEXEMES} l SET document_count = l.document_count - 1
+                    FROM (SELECT unnest(tsvector_to_array(vector)) AS lexeme FROM {TABLE} WHERE section_id = %s) gone
+                    WHERE l.lexeme = gone.lexeme RETURNING l.lexeme, l.document_count""",
+                [-article_id],
+            )
+            unused = [lexeme for lexeme, count in cursor.fetchall() if count <= 0]
+            if unused:
+                cursor.execute(f"DELETE FROM {LEXEMES} WHERE lexeme = ANY(%s)", [unused])
+            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = %s", [article_id])
+            cursor.execute(f"DELETE FROM {HEADS} WHERE article_id = %s", [article_id])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}, {HEADS}, {LEXEMES}")
+
+    def recount_documents(self) -> None:
+        """Count every lexeme's articles in one pass (after a rebuild)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {LEXEMES}")
+            cursor.execute(
+                f"""INSERT INTO {LEXEMES} (lexeme, document_count)
+                    SELECT word, ndoc FROM ts_stat('SELECT vector FROM {TABLE} WHERE section_id < 0')"""
+            )
+
+    def finish_rebuild(self) -> None:
+        """Nothing to give back: autovacuum analyses the new rows."""
