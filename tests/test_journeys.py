@@ -112,7 +112,7 @@ def test_an_editor_writes_previews_publishes_and_finds_an_article(live_server, p
     preview = page.locator(".markdownx-preview")
     page.wait_for_selector(".markdownx-preview h2#ramp-up-schedule")
     assert "double the volume" in preview.inner_text()
-    page.get_by_role("button", name="Save and approve and publish").click()
+    page.get_by_role("button", name="Save, approve and publish").click()
     page.wait_for_selector(".messagelist")
 
     article = Article.objects.get(slug="warming-up-a-dedicated-ip-address")
