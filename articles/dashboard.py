@@ -81,7 +81,6 @@ class SupportReport:
     unclicked_queries: int
     contacts: int
     median_to_first_work: timedelta | None
-    first_work_recorded: bool
     deflection: DeflectionFigures
     articles: list[ArticleFigures]
     gaps: list[ContentGap]
@@ -105,12 +104,6 @@ def deflection_figures(*, since: datetime) -> DeflectionFigures:
 def _daily(rows, days: list[date], key: str = "day") -> list[tuple[date, int]]:
     by_day = {row[key]: row["n"] or 0 for row in rows}
     return [(day, by_day.get(day, 0)) for day in days]
-
-
-def _has_first_work_time() -> bool:
-    # `first_worked_at` belongs to the agents' request queue; until it exists
-    # the dashboard says the figure is not recorded rather than guessing.
-    return any(f.name == "first_worked_at" for f in ContactRequest._meta.get_fields())
 
 
 def _median_to_first_work(requests) -> timedelta | None:
@@ -227,7 +220,6 @@ def support_report(*, days: int) -> SupportReport:
         "searches": _daily(searches.values(day=TruncDate("created_at")).annotate(n=Count("id")), day_list),
         "contacts": _daily(requests.values(day=TruncDate("created_at")).annotate(n=Count("id")), day_list),
     }
-    recorded = _has_first_work_time()
     return SupportReport(
         since=since,
         days=days,
@@ -236,8 +228,7 @@ def support_report(*, days: int) -> SupportReport:
         zero_result_queries=per_query.filter(results=0).count(),
         unclicked_queries=per_query.filter(results__gt=0, opened=0).count(),
         contacts=sum(n for _, n in daily["contacts"]),
-        median_to_first_work=_median_to_first_work(requests) if recorded else None,
-        first_work_recorded=recorded,
+        median_to_first_work=_median_to_first_work(requests),
         deflection=deflection_figures(since=since),
         articles=_article_figures(since, requests),
         gaps=content_gaps(since=since),
