@@ -9,8 +9,7 @@
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
-
+from . import catalog
 from . import rank as ranking
 from .backends import current_backend
 from .parse import parse
@@ -71,7 +70,7 @@ def article_search(
         return SearchPage(query=normalize(text), corrected="", total=0, results=[])
     category_id = None
     if category:
-        category_id = _category_id(category)
+        category_id = catalog.category_id(category)
         if category_id is None:
             return SearchPage(query=parsed.text, corrected=parsed.corrected, total=0, results=[])
 
@@ -80,13 +79,13 @@ def article_search(
     # Approved articles wait in the index until their publish date: the rule that
     # decides what customers see (published()) drops them here, so no job has to
     # add them to the index when the date comes.
-    waiting = _scheduled()
+    waiting = catalog.scheduled()
     if waiting:
         ranked = [r for r in ranked if r.article_id not in waiting]
     # Only what a result shows (an article's body and rendered HTML are many
     # kilobytes), for the window and for the articles the exact-title check reads.
     shown = ranked[:TITLE_CHECK] + ranked[max(0, offset - 1) : needed]
-    articles = _articles([r.article_id for r in shown])
+    articles = catalog.published_articles(r.article_id for r in shown)
     titles = {pk: tokenize(article.title) for pk, article in articles.items()}
     ranked = ranking.promote_exact_title(ranked, tokenize(parsed.text), titles, TITLE_CHECK)
     window = ranked[offset:needed]
@@ -108,45 +107,23 @@ def _rank(parsed: ParsedQuery, *, category_id: int | None, needed: int) -> tuple
     return ranking.fuse(parsed, ranked, category_id=category_id, needed=needed)
 
 
-def _scheduled() -> set[int]:
-    return set(apps.get_model("articles", "Article").objects.scheduled().values_list("pk", flat=True))
-
-
-def _category_id(slug: str) -> int | None:
-    return apps.get_model("articles", "Category").objects.filter(slug=slug).values_list("pk", flat=True).first()
-
-
-def _articles(ids: list[int]) -> dict:
-    return (
-        apps.get_model("articles", "Article")
-        .objects.published()
-        .select_related("category")
-        .only("title", "slug", "summary", "status", "category__name", "category__slug")
-        .in_bulk(ids)
-    )
-
-
 def _results(window: list[ranking.Ranked], articles: dict, parsed: ParsedQuery) -> list[SearchResult]:
-    sections = (
-        apps.get_model("articles", "Section")
-        .objects.only("title", "anchor", "text")
-        .in_bulk([r.section_id for r in window if r.section_id])
-    )
+    sections = catalog.sections(r.section_id for r in window)
     results = []
     for r in window:
         article = articles.get(r.article_id)
         if article is None:
             continue
         section = sections.get(r.section_id)
-        url = article.get_absolute_url()
+        url = article.url
         results.append(
             SearchResult(
-                article_id=article.pk,
+                article_id=article.id,
                 title=article.title,
                 slug=article.slug,
                 url=f"{url}#{section.anchor}" if section and section.anchor else url,
-                category=article.category.name,
-                category_slug=article.category.slug,
+                category=article.category,
+                category_slug=article.category_slug,
                 summary=article.summary,
                 section_title=section.title if section else "",
                 section_anchor=section.anchor if section else "",

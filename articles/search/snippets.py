@@ -49,8 +49,12 @@ def make_snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> Snipp
 
 def best_snippet(texts: list[str], words: set[str]) -> Snippet:
     """The snippet of the first text that shows a query word, else of the first non-empty one."""
-    snippets = [make_snippet(text, words) for text in texts if text]
-    for snippet in snippets:
+    first: Snippet = []
+    for text in texts:
+        if not text:
+            continue
+        snippet = make_snippet(text, words)
         if any(hit for _, hit in snippet):
             return snippet
-    return snippets[0] if snippets else []
+        first = first or snippet
+    return first
