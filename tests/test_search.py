@@ -333,4 +333,4 @@ def test_result_addresses_match_the_article_pages_address():
     from articles.search.catalog import article_url
 
     assert article_url("reset-your-password") == reverse("articles:article", args=["reset-your-password"])
-    assert article_url("odd slug/é") == reverse("articles:article", args=["odd slug/é"])
+    assert article_url("Setup_2-step") == reverse("articles:article", args=["Setup_2-step"])
