@@ -12,6 +12,7 @@ so the model class is looked up in Django's app registry when it is needed
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import F
 
 MIN_LENGTH, MAX_LENGTH = 3, 30
@@ -33,18 +34,22 @@ def article_vocabulary(text: str, tokens: Iterable[str]) -> set[str]:
 
 def known(words: Iterable[str]) -> set[str]:
     """Those of `words` that are vocabulary words."""
-    words = list(words)
-    if not words:
-        return set()
-    return set(search_word_model().objects.filter(word__in=words).values_list("word", flat=True))
+    return set(document_counts(words))
 
 
 def document_counts(words: Iterable[str]) -> dict[str, int]:
     """Exact article counts of those of `words` in the vocabulary."""
-    words = list(words)
+    words = list(dict.fromkeys(words))
     if not words:
         return {}
-    return dict(search_word_model().objects.filter(word__in=words).values_list("word", "document_count"))
+    # Plain SQL on the unique index: asked for on every search, where building the
+    # ORM query would cost more than answering it.
+    table = connection.ops.quote_name(search_word_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word, document_count FROM {table} WHERE word IN ({', '.join(['%s'] * len(words))})", words
+        )
+        return dict(cursor.fetchall())
 
 
 def starting_with(prefix: str, limit: int) -> list[str]:
