@@ -145,7 +145,8 @@ def article_import_file(*, article_file: ArticleFile, create_only: bool = False)
         links_changed = outcome == CREATED or list(article.help_links.values_list("label", "url")) != links
         help_links = [HelpLink(label=label, url=url, position=n) for n, (label, url) in enumerate(links)]
         pins = dict(article_file.pinned_queries)
-        pins_changed = bool(pins) if outcome == CREATED else dict(article.pins.values_list("query", "position")) != pins
+        old_pins = dict(article.pins.values_list("query", "position")) if outcome != CREATED else {}
+        pins_changed = old_pins != pins
         # Everything is validated before anything of this file is written.
         for n, link in enumerate(help_links, start=1):
             try:
