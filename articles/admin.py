@@ -24,7 +24,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from .admin_links import ArticleBodyWarningsMixin
 from .admin_requests import ContactRequestAdmin, OutgoingEmailAdmin  # noqa: F401  (the support queue)
 from .analytics import search_report
-from .editorial_admin import ArticleWorkflowAdminMixin, ReviewDueFilter
+from .editorial_admin import STATUS_PHRASES, ArticleWorkflowAdminMixin, ReviewDueFilter
 from .models import Article, Category, HelpLink, PinnedSearch, SearchLog, SynonymGroup, published_condition
 
 
@@ -219,7 +219,7 @@ class PinnedSearchAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not obj.article.is_live:
-            state = "scheduled" if obj.article.is_scheduled else obj.article.get_status_display().lower()
+            state = "scheduled" if obj.article.is_scheduled else STATUS_PHRASES[obj.article.status]
             self.message_user(
                 request,
                 f"“{obj.article}” is {state}: the pin is kept, but search shows it only once the article is live.",
