@@ -28,6 +28,7 @@ rather than being imported here).
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.apps import apps
 
@@ -61,8 +62,11 @@ def boost_factor(boost: int) -> float:
 
 
 def boosted_score(score: float, boost: int) -> float:
-    """The score with the boost applied; a negative score (possible by meaning) is divided, so a boost always helps."""
-    factor = boost_factor(boost)
+    return _scaled(score, boost_factor(boost))
+
+
+def _scaled(score: float, factor: float) -> float:
+    # A negative score (possible by meaning) is divided instead, so a boost always helps.
     return score * factor if score >= 0 else score / factor
 
 
@@ -71,8 +75,8 @@ class SearchControls:
     """What the controls need per search, in memory."""
 
     version: str | None = None
-    # Article id -> boost, for articles with a non-zero boost.
-    boosts: dict[int, int] = field(default_factory=dict)
+    # Article id -> boost factor, for articles with a non-zero boost.
+    factors: dict[int, float] = field(default_factory=dict)
     # Pin key -> ((article id, category id), ...) in the pins' order; live articles only.
     pins: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
@@ -80,7 +84,7 @@ class SearchControls:
 def load_controls(version: str | None) -> SearchControls:
     """Read the boosts and pins of the articles customers can see (two small queries)."""
     published = apps.get_model("articles", "Article").objects.published()
-    boosts = dict(published.exclude(search_boost=0).values_list("pk", "search_boost"))
+    boosts = published.exclude(search_boost=0).values_list("pk", "search_boost")
     pins: dict[str, list[tuple[int, int]]] = {}
     rows = (
         apps.get_model("articles", "PinnedSearch")
@@ -90,7 +94,11 @@ def load_controls(version: str | None) -> SearchControls:
     )
     for query, article_id, category_id in rows:
         pins.setdefault(query, []).append((article_id, category_id))
-    return SearchControls(version=version, boosts=boosts, pins={k: tuple(v) for k, v in pins.items()})
+    return SearchControls(
+        version=version,
+        factors={pk: boost_factor(boost) for pk, boost in boosts},
+        pins={key: tuple(found) for key, found in pins.items()},
+    )
 
 
 class _Holder:
@@ -139,8 +147,8 @@ def apply_controls(parsed: ParsedQuery, ranked: list[Ranked], *, category_id: in
     pinned results lead it (the later exact-title promotion stays below them).
     """
     controls = search_controls()
-    if controls.boosts:
-        ranked = _boost(ranked, controls.boosts)
+    if controls.factors:
+        ranked = _boost(ranked, controls.factors)
     pinned = _pinned(parsed, controls.pins, category_id)
     if not pinned:
         return ranked, 0
@@ -152,17 +160,18 @@ def apply_controls(parsed: ParsedQuery, ranked: list[Ranked], *, category_id: in
     return first + rest, len(first)
 
 
-def _boost(ranked: list[Ranked], boosts: dict[int, int]) -> list[Ranked]:
-    if not any(r.article_id in boosts for r in ranked):
+def _boost(ranked: list[Ranked], factors: dict[int, float]) -> list[Ranked]:
+    if factors.keys().isdisjoint(r.article_id for r in ranked):
         return ranked
     scored = [
-        Ranked(r.article_id, r.section_id, boosted_score(r.score, boosts[r.article_id]))
-        if r.article_id in boosts
-        else r
+        r
+        if (factor := factors.get(r.article_id)) is None
+        else Ranked(r.article_id, r.section_id, _scaled(r.score, factor))
         for r in ranked
     ]
-    # Stable: equal scores keep the ranking's own order.
-    return sorted(scored, key=lambda r: -r.score)
+    # Stable, also in reverse: equal scores keep the ranking's own order.
+    scored.sort(key=attrgetter("score"), reverse=True)
+    return scored
 
 
 def _pinned(parsed: ParsedQuery, pins: dict, category_id: int | None) -> list[int]:
