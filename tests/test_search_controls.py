@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, PinnedSearch
-from articles.search import article_search
+from articles.search import article_search, pipeline
 from articles.search.controls import boosted_score, pin_key, search_controls
 
 from .admin_forms import admin_url, article_form_data
@@ -127,6 +127,17 @@ def test_a_pinned_article_that_does_not_match_is_shown_first_anyway(articles):
     result = article_search("billing password").results[0]
 
     assert (result.slug, result.url) == ("invoice", "/articles/invoice/")
+
+
+def test_a_pin_answers_a_query_that_matches_no_word(articles, monkeypatch):
+    pin("zebra crossing", articles["invoice"])
+    # As when no word matches and the meaning signal offers related articles instead.
+    monkeypatch.setattr(pipeline, "_rank", lambda parsed, **kwargs: ([], True))
+
+    page = article_search("zebra crossing")
+
+    # Not "no exact matches": an editor answered it (nor is it logged as a search without results).
+    assert page.results[0].slug == "invoice" and not page.by_meaning
 
 
 def test_a_pin_wins_over_an_exact_title_match(articles):

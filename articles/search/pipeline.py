@@ -99,7 +99,7 @@ def article_search(
         corrected=parsed.corrected,
         total=len(ranked),
         results=_results(window, articles, parsed),
-        by_meaning=by_meaning and bool(ranked),
+        by_meaning=by_meaning and bool(ranked) and not pinned,
     )
 
 
