@@ -24,8 +24,8 @@ from markdownx.admin import MarkdownxModelAdmin
 from .admin_links import ArticleBodyWarningsMixin
 from .admin_requests import ContactRequestAdmin, OutgoingEmailAdmin  # noqa: F401  (the support queue)
 from .analytics import search_report
-from .editorial_admin import ArticleWorkflowAdminMixin, ReviewDueFilter
-from .models import Article, Category, HelpLink, SearchLog, SynonymGroup, published_condition
+from .editorial_admin import STATUS_PHRASES, ArticleWorkflowAdminMixin, ReviewDueFilter
+from .models import Article, Category, HelpLink, PinnedSearch, SearchLog, SynonymGroup, published_condition
 
 
 @admin.register(Category)
@@ -104,13 +104,20 @@ class ArticleAdmin(ArticleBodyWarningsMixin, ArticleWorkflowAdminMixin, Markdown
     search_fields = ["title", "slug", "tags", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "updated_at"
-    readonly_fields = ["created_at", "updated_at", "section_outline"]
+    readonly_fields = ["created_at", "updated_at", "section_outline", "pinned_for"]
     inlines = [HelpLinkInline]
     actions = ["submit_for_review", "publish", "unpublish", "archive", "mark_reviewed"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         ("Publishing", {"fields": ["status", "publish_at", "promoted", "position", "tags"]}),
+        (
+            "Search",
+            {
+                "fields": ["search_boost", "pinned_for"],
+                "description": "How search treats this article (docs/search-controls.md).",
+            },
+        ),
         (
             "Review",
             {
@@ -143,6 +150,19 @@ class ArticleAdmin(ArticleBodyWarningsMixin, ArticleWorkflowAdminMixin, Markdown
         )
         return format_html("<ul>{}</ul>", items)
 
+    @admin.display(description="pinned for")
+    def pinned_for(self, article):
+        add_url = reverse("admin:articles_pinnedsearch_add")
+        if article.pk is None:
+            return "Save the article first, then pin it to the searches it should answer first."
+        pins = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((reverse("admin:articles_pinnedsearch_change", args=[pin.pk]), pin.query) for pin in article.pins.all()),
+        )
+        add = format_html('<a href="{}?{}">Pin it to a search</a>', add_url, urlencode({"article": article.pk}))
+        return format_html("<ul>{}</ul>{}", pins, add) if pins else format_html("Not pinned. {}", add)
+
 
 class HelpLinkScopeFilter(admin.SimpleListFilter):
     title = "shown"
@@ -174,6 +194,37 @@ class HelpLinkAdmin(admin.ModelAdmin):
 class SynonymGroupAdmin(admin.ModelAdmin):
     list_display = ["terms"]
     search_fields = ["terms"]
+
+
+@admin.register(PinnedSearch)
+class PinnedSearchAdmin(admin.ModelAdmin):
+    """“When someone searches X, show article Y first” (docs/search-controls.md)."""
+
+    list_display = ["query", "article", "position", "shown", "note", "try_it"]
+    list_editable = ["position"]
+    list_filter = ["article__category"]
+    list_select_related = ["article"]
+    search_fields = ["query", "article__title", "note"]
+    autocomplete_fields = ["article"]
+    fields = ["query", "article", "position", "note"]
+
+    @admin.display(description="shown to customers", boolean=True)
+    def shown(self, pin):
+        return pin.article.is_live
+
+    @admin.display(description="search")
+    def try_it(self, pin):
+        return format_html('<a href="{}?{}">Try it</a>', reverse("articles:search"), urlencode({"q": pin.query}))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not obj.article.is_live:
+            state = "scheduled" if obj.article.is_scheduled else STATUS_PHRASES[obj.article.status]
+            self.message_user(
+                request,
+                f"“{obj.article}” is {state}: the pin is kept, but search shows it only once the article is live.",
+                messages.WARNING,
+            )
 
 
 @admin.register(SearchLog)

@@ -21,6 +21,7 @@ gives back x.
 
 import datetime
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,14 +31,28 @@ from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import Article, HelpLink
+from .models import Article, HelpLink, PinnedSearch
+from .search.controls import MAX_BOOST, MIN_BOOST, pin_key, pin_key_problem
 
 REQUIRED_KEYS = ("title", "slug", "category")
-OPTIONAL_KEYS = ("tags", "summary", "status", "promoted", "position", "publish_at", "review_by", "links")
+OPTIONAL_KEYS = (
+    "tags",
+    "summary",
+    "status",
+    "promoted",
+    "position",
+    "publish_at",
+    "review_by",
+    "links",
+    "search_boost",
+    "pinned_queries",
+)
 KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 FENCE = "---"
 MAX_POSITION = 2147483647  # the largest value a PositiveIntegerField holds on every database
 TRUE, FALSE = {"true", "yes", "on"}, {"false", "no", "off"}
+MAX_PIN_QUERY = PinnedSearch._meta.get_field("query").max_length
+MAX_PIN_POSITION = 32767  # the largest value a PositiveSmallIntegerField holds on every database
 
 
 class ContentFileError(Exception):
@@ -63,6 +78,9 @@ class ArticleFile:
     publish_at: datetime.datetime | None = None
     review_by: datetime.date | None = None
     links: tuple[tuple[str, str], ...] = ()
+    search_boost: int = 0
+    # (query, position) of each search this article is pinned to, as pin_key() writes the query.
+    pinned_queries: tuple[tuple[str, int], ...] = ()
 
 
 class _Loader(yaml.BaseLoader):
@@ -169,6 +187,49 @@ def parse_links(value) -> tuple[tuple[str, str], ...]:
     return tuple(links)
 
 
+def _search_boost(value) -> int:
+    if value == "":
+        return 0
+    hint = f"search_boost must be a whole number from {MIN_BOOST} to {MAX_BOOST} (not '{value}')"
+    if not isinstance(value, str):
+        raise ValueError(hint)
+    if not re.fullmatch(r"[+-]?[0-9]{1,3}", value.strip()) or not MIN_BOOST <= int(value) <= MAX_BOOST:
+        raise ValueError(hint)
+    return int(value)
+
+
+def _pinned_queries(value) -> tuple[tuple[str, int], ...]:
+    """
+    `pinned_queries`: the searches this article is pinned to, each a query, or
+    `{query: ..., position: N}` when it is not the first pinned for that query.
+    """
+    if value == "":
+        return ()
+    shape = "pinned_queries must be a list of search queries, like [reset password, forgot password]"
+    if not isinstance(value, list):
+        raise ValueError(shape)
+    pins: dict[str, int] = {}
+    for n, item in enumerate(value, start=1):
+        position = "1"
+        if isinstance(item, dict) and set(item) == {"query", "position"}:
+            item, position = item["query"], item["position"]
+        if not isinstance(item, str):
+            raise ValueError(f"{shape} (item {n} is not; an item may also be {{query: ..., position: 2}})")
+        valid = isinstance(position, str) and re.fullmatch(r"[0-9]{1,5}", position)
+        if not valid or int(position) > MAX_PIN_POSITION:
+            raise ValueError(f"pinned query {n}: position must be a whole number, 0 or more (not '{position}')")
+        key = pin_key(item)
+        problem = pin_key_problem(key)
+        if problem:
+            raise ValueError(f"pinned query {n} ('{item}'): {problem}")
+        if len(key) > MAX_PIN_QUERY:
+            raise ValueError(f"pinned query {n} is longer than {MAX_PIN_QUERY} characters")
+        if key in pins:
+            raise ValueError(f"pinned query {n} ('{item}') is listed twice")
+        pins[key] = int(position)
+    return tuple(pins.items())
+
+
 def article_file_from_data(data, body: str) -> ArticleFile:
     """Validate loaded front matter; raises ValueError with a one-line reason."""
     if data is None or data == "":
@@ -218,6 +279,8 @@ def article_file_from_data(data, body: str) -> ArticleFile:
         publish_at=publish_at,
         review_by=review_by,
         links=parse_links(data.get("links", "")),
+        search_boost=_search_boost(data.get("search_boost", "")),
+        pinned_queries=_pinned_queries(data.get("pinned_queries", "")),
     )
 
 
@@ -296,6 +359,13 @@ def article_file_to_text(article_file: ArticleFile) -> str:
         data["review_by"] = article_file.review_by.isoformat()
     if article_file.links:
         data["links"] = [{"label": label, "url": url} for label, url in article_file.links]
+    if article_file.search_boost:
+        data["search_boost"] = article_file.search_boost
+    if article_file.pinned_queries:
+        data["pinned_queries"] = _FlowList(
+            query if position == 1 else {"query": query, "position": position}
+            for query, position in article_file.pinned_queries
+        )
     front = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     body = article_file.body.replace("\r\n", "\n").replace("\r", "\n")
     return f"{FENCE}\n{front}{FENCE}\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
@@ -315,6 +385,8 @@ def article_file_from_article(article: Article) -> ArticleFile:
         publish_at=article.publish_at,
         review_by=article.review_by,
         links=tuple((link.label, link.url) for link in article.help_links.all()),
+        search_boost=article.search_boost,
+        pinned_queries=tuple((pin.query, pin.position) for pin in sorted(article.pins.all(), key=lambda p: p.query)),
     )
 
 

@@ -27,7 +27,7 @@ from .content_files import (
     parse_content_file,
     parse_links,
 )
-from .models import Article, ArticleRedirect, Category, HelpLink
+from .models import Article, ArticleRedirect, Category, HelpLink, PinnedSearch
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
 
@@ -134,6 +134,7 @@ def article_import_file(*, article_file: ArticleFile, create_only: bool = False)
             "position": article_file.position,
             "publish_at": article_file.publish_at,
             "review_by": article_file.review_by,
+            "search_boost": article_file.search_boost,
         }
         old_tags = article.tags
         article.tag_list = article_file.tags  # compared as the model stores them, after normalising
@@ -143,12 +144,20 @@ def article_import_file(*, article_file: ArticleFile, create_only: bool = False)
         links = list(article_file.links)
         links_changed = outcome == CREATED or list(article.help_links.values_list("label", "url")) != links
         help_links = [HelpLink(label=label, url=url, position=n) for n, (label, url) in enumerate(links)]
+        pins = dict(article_file.pinned_queries)
+        old_pins = dict(article.pins.values_list("query", "position")) if outcome != CREATED else {}
+        pins_changed = old_pins != pins
         # Everything is validated before anything of this file is written.
         for n, link in enumerate(help_links, start=1):
             try:
                 link.full_clean(exclude=["article"])
             except ValidationError as error:
                 raise ValidationError(f"link {n}: {validation_reason(error)}") from None
+        for n, (query, position) in enumerate(pins.items(), start=1):
+            try:
+                PinnedSearch(query=query, position=position).full_clean(exclude=["article"])
+            except ValidationError as error:
+                raise ValidationError(f"pinned query {n}: {validation_reason(error)}") from None
         if article_changed:
             for name, value in fields.items():
                 setattr(article, name, value)
@@ -160,6 +169,12 @@ def article_import_file(*, article_file: ArticleFile, create_only: bool = False)
             for link in help_links:
                 link.article = article
             HelpLink.objects.bulk_create(help_links)
+            outcome = outcome if outcome == CREATED else UPDATED
+        if pins_changed:
+            article.pins.all().delete()
+            PinnedSearch.objects.bulk_create(
+                PinnedSearch(query=query, position=position, article=article) for query, position in pins.items()
+            )
             outcome = outcome if outcome == CREATED else UPDATED
     return outcome
 
@@ -191,7 +206,7 @@ def articles_import(*, paths, create_only: bool = False) -> ImportReport:
 
 def articles_export(*, directory: Path) -> list[Path]:
     """Write each article, whatever its status, to `directory`/<slug>.md (creating the folder)."""
-    articles = list(Article.objects.select_related("category").prefetch_related("help_links").order_by("slug"))
+    articles = list(Article.objects.select_related("category").prefetch_related("help_links", "pins").order_by("slug"))
     for article in articles:
         # The slug becomes a file name: never let one climb out of the folder.
         try:

@@ -38,6 +38,11 @@ ROLES: dict[str, list[str]] = {
         "articles.change_synonymgroup",
         "articles.view_synonymgroup",
         "articles.delete_synonymgroup",
+        # Pinned search results (each article's search boost is part of changing it).
+        "articles.add_pinnedsearch",
+        "articles.change_pinnedsearch",
+        "articles.view_pinnedsearch",
+        "articles.delete_pinnedsearch",
         # What customers search for and fail to find.
         "articles.view_searchlog",
         # Broken links between articles, and what check_links found.
@@ -55,6 +60,7 @@ ROLES: dict[str, list[str]] = {
         "articles.view_category",
         "articles.view_helplink",
         "articles.view_synonymgroup",
+        "articles.view_pinnedsearch",
         # Work the request queue (internal notes, the emails sent) and read the analytics.
         "articles.view_contactrequest",
         "articles.change_contactrequest",

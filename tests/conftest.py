@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from articles.models import Article, Category, HelpLink
+from articles.search.controls import forget_controls
 
 _counter = itertools.count(1)
 
@@ -16,6 +17,7 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    forget_controls()  # held per process, like the cache: a rolled-back test's pins go with it
     yield
     cache.clear()
 

@@ -314,3 +314,49 @@ def test_workflow_keys_are_written_only_when_set_and_read_back_the_same():
     assert parse_text(text) == with_dates
     assert "publish_at" not in article_file_to_text(without) and "review_by" not in article_file_to_text(without)
     assert parse_text(article_file_to_text(without)) == without
+
+
+# --- Search controls: search_boost and pinned_queries --------------------------------
+
+
+def test_search_controls_are_read_with_their_types():
+    article_file = parse_text(
+        front("search_boost: -3\npinned_queries: ['Reset Password!', {query: forgot password, position: 2}]\n")
+    )
+
+    assert article_file.search_boost == -3
+    assert article_file.pinned_queries == (("reset password", 1), ("forgot password", 2))
+
+
+def test_search_controls_are_written_only_when_set_and_read_back_the_same():
+    controlled = ArticleFile(
+        title="T", slug="t", category="C", search_boost=4, pinned_queries=(("reset password", 1), ("yes", 3))
+    )
+    plain = ArticleFile(title="T", slug="t", category="C")
+
+    text = article_file_to_text(controlled)
+
+    assert "search_boost: 4\npinned_queries: [reset password, {query: 'yes', position: 3}]\n" in text
+    assert parse_text(text) == controlled
+    assert "search_boost" not in article_file_to_text(plain) and "pinned_queries" not in article_file_to_text(plain)
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("search_boost: 11\n", "search_boost must be a whole number from -10 to 10 (not '11')"),
+        ("search_boost: -11\n", "search_boost must be a whole number from -10 to 10 (not '-11')"),
+        ("search_boost: high\n", "search_boost must be a whole number from -10 to 10 (not 'high')"),
+        ("search_boost: 2.5\n", "search_boost must be a whole number"),
+        ("search_boost: [3]\n", "search_boost must be a whole number"),
+        ("pinned_queries: reset password\n", "pinned_queries must be a list of search queries"),
+        ("pinned_queries: [[reset, password]]\n", "pinned_queries must be a list of search queries, like"),
+        ("pinned_queries: [{query: reset}]\n", "pinned_queries must be a list of search queries, like"),
+        ("pinned_queries: ['?!']\n", "pinned query 1 ('?!'): Enter a query with at least one word"),
+        ("pinned_queries: [how do i]\n", "pinned query 1 ('how do i'): This query has only very common words"),
+        ("pinned_queries: [reset password, Reset Password]\n", "pinned query 2 ('Reset Password') is listed twice"),
+        ("pinned_queries: [{query: a b, position: first}]\n", "pinned query 1: position must be a whole number"),
+    ],
+)
+def test_bad_search_controls_are_refused_with_the_reason(extra, expected):
+    assert reason(front(extra)).startswith(expected)

@@ -221,3 +221,66 @@ def test_an_old_file_without_workflow_keys_still_imports_as_published(tmp_path):
     article = Article.objects.get(slug="old")
     assert error is None
     assert (article.status, article.publish_at, article.review_by) == (Article.Status.PUBLISHED, None, None)
+
+
+def test_export_and_import_round_trip_the_search_controls(tmp_path, make_article):
+    from articles.models import PinnedSearch
+
+    reset = make_article(slug="reset", search_boost=5)
+    other = make_article(slug="other")
+    make_article(slug="plain")
+    PinnedSearch.objects.create(query="reset password", article=reset, position=1)
+    PinnedSearch.objects.create(query="reset password", article=other, position=2)
+    PinnedSearch.objects.create(query="forgot password", article=reset, position=1)
+    pins = list(PinnedSearch.objects.values_list("query", "article__slug", "position").order_by("pk"))
+    call_command("export_articles", str(tmp_path / "out"), stdout=io.StringIO())
+    text = (tmp_path / "out" / "reset.md").read_text()
+    assert "search_boost: 5\npinned_queries: [forgot password, reset password]\n" in text
+    assert "pinned_queries: [{query: reset password, position: 2}]\n" in (tmp_path / "out" / "other.md").read_text()
+    assert "search_boost" not in (tmp_path / "out" / "plain.md").read_text()
+
+    stdout, _, error = import_command(tmp_path / "out")
+    assert (stdout, error) == ("Imported 3 articles (created 0, updated 0, unchanged 3), 0 failed.\n", None)
+
+    Article.objects.all().delete()
+    import_command(tmp_path / "out")
+    assert Article.objects.get(slug="reset").search_boost == 5
+    assert sorted(PinnedSearch.objects.values_list("query", "article__slug", "position")) == sorted(pins)
+
+
+def test_an_import_replaces_the_articles_pins_with_the_files(tmp_path, make_article):
+    from articles.models import PinnedSearch
+
+    article = make_article(slug="reset")
+    PinnedSearch.objects.create(query="old query", article=article)
+    write(tmp_path, "reset.md", content("reset", extra="pinned_queries: [new query]\n"))
+
+    stdout, _, error = import_command(tmp_path)
+
+    assert "updated 1" in stdout and error is None
+    assert list(PinnedSearch.objects.values_list("query", flat=True)) == ["new query"]
+
+
+@pytest.mark.parametrize(
+    "extra, reason",
+    [
+        ("search_boost: 12\n", "search_boost must be a whole number from -10 to 10 (not '12')"),
+        ("search_boost: many\n", "search_boost must be a whole number from -10 to 10 (not 'many')"),
+        (
+            "pinned_queries: {reset: password}\n",
+            "pinned_queries must be a list of search queries, like [reset password, forgot password]",
+        ),
+    ],
+)
+def test_a_file_with_bad_search_controls_is_refused_by_name_and_writes_nothing(tmp_path, make_article, extra, reason):
+    from articles.models import PinnedSearch
+
+    article = make_article(slug="reset", title="Before")
+    PinnedSearch.objects.create(query="kept query", article=article)
+    path = write(tmp_path, "reset.md", content("reset", extra=extra))
+
+    _, stderr, error = import_command(tmp_path)
+
+    assert error is not None and stderr == f"{path}: {reason}\n"
+    assert Article.objects.get(slug="reset").title == "Before"
+    assert list(PinnedSearch.objects.values_list("query", flat=True)) == ["kept query"]

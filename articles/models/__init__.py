@@ -21,7 +21,7 @@ from .feedback import ArticleFeedback
 from .links import ArticleLink, BrokenLink, LinkCheck
 from .mail import OutgoingEmail
 from .requests import ContactNote, ContactRequest
-from .search import SearchLog, SearchWord, SynonymGroup
+from .search import PinnedSearch, SearchLog, SearchWord, SynonymGroup
 from .semantic import MeaningVector
 from .workflow import ArticleDueForReview, ArticleRevision
 
@@ -43,6 +43,7 @@ __all__ = [
     "MeaningVector",
     "LinkCheck",
     "OutgoingEmail",
+    "PinnedSearch",
     "SearchLog",
     "SearchWord",
     "Section",

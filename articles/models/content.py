@@ -14,6 +14,7 @@ Every save is kept as a version (django-simple-history's `HistoricalArticle`).
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,8 +25,11 @@ from simple_history.models import HistoricalRecords
 
 from ..markdown import render_markdown
 from ..page_cache import content_changed
+from ..search.controls import MAX_BOOST, MIN_BOOST
 from ..search.indexing import index_article, unindex_article
 from .links import article_links_replace
+
+BOOST_RANGE = f"The search boost must be a whole number from {MIN_BOOST} to +{MAX_BOOST} (0: no boost)."
 
 
 def validate_article_markdown(value: str) -> None:
@@ -172,6 +176,14 @@ class Article(models.Model):
     promoted = models.BooleanField("promoted", default=False, help_text="Featured on the home page.")
     position = models.PositiveIntegerField(
         "position", default=0, help_text="Lower numbers are listed first within the category."
+    )
+    search_boost = models.SmallIntegerField(
+        "search boost",
+        default=0,
+        validators=[MinValueValidator(MIN_BOOST, BOOST_RANGE), MaxValueValidator(MAX_BOOST, BOOST_RANGE)],
+        help_text=f"From {MIN_BOOST} to +{MAX_BOOST}; 0 leaves the ranking alone. A positive boost moves this article "
+        "up among the results it already appears in, a negative one down (each step is 5% of its score). "
+        "It never makes the article appear for a search it does not match.",
     )
     tags = models.CharField(
         "tags",

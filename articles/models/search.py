@@ -1,9 +1,15 @@
-"""What search needs besides the index: synonyms, vocabulary and the search log."""
+"""What search needs besides the index: synonyms, pinned results, vocabulary and the search log."""
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from ..page_cache import content_changed
+from ..page_cache import content_changed, content_version
+from ..search import controls
 from ..search.synonyms import forget_synonyms
+from .content import Article, PageContentQuerySet
+
+# Each process holds the boosts and pins until the content version changes (see search/controls.py).
+controls.follow_content_version(content_version)
 
 
 class SynonymGroup(models.Model):
@@ -45,6 +51,67 @@ class SynonymGroup(models.Model):
         forget_synonyms()
         transaction.on_commit(forget_synonyms)
         content_changed()  # cached searches used the old groups
+
+
+class PinnedSearch(models.Model):
+    """“When someone searches X, show article Y first”: an editor's choice for one query."""
+
+    query = models.CharField(
+        "search query",
+        max_length=200,
+        help_text="What customers type, e.g. “reset password”. Matched on its words, ignoring case and "
+        "punctuation (also when search corrects a typo into it); stored as search reads it.",
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="pins",
+        verbose_name="article",
+        help_text="Shown first while it is published; a draft, archived or scheduled article is never shown.",
+    )
+    position = models.PositiveSmallIntegerField(
+        "position",
+        default=1,
+        help_text="When several articles are pinned for one query, lower numbers come first.",
+    )
+    note = models.CharField(
+        "note", max_length=200, blank=True, help_text="Why it is pinned, for other editors; customers never see it."
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    objects = PageContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["query", "position", "article__slug"]
+        verbose_name = "pinned search result"
+        verbose_name_plural = "pinned search results"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["query", "article"],
+                name="unique_pinned_search",
+                violation_error_message="This article is already pinned for this query.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.query} → {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.query = controls.pin_key(self.query)
+        super().save(*args, **kwargs)
+        content_changed()  # cached searches and each process's pins
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+    def clean(self):
+        super().clean()
+        self.query = controls.pin_key(self.query)
+        problem = controls.pin_key_problem(self.query)
+        if problem:
+            raise ValidationError({"query": problem})
 
 
 class SearchWord(models.Model):

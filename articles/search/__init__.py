@@ -17,7 +17,8 @@ A query flows one way (pipeline.py):
     snippets.py    step 4: the text shown under each result
 
 The meaning signal (semantic.py, with its model in embedding.py) joins the
-lexical ranking in rank.py's `fuse()`.
+lexical ranking in rank.py's `fuse()`. Editors' boosts and pinned results
+(controls.py) are applied after it, before the exact-title promotion.
 
 The write side is apart: indexing.py adds and removes an article's index rows,
 vocabulary counts and meaning vectors in the same transaction as

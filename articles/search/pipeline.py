@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from . import catalog
 from . import rank as ranking
 from .backends import current_backend
+from .controls import apply_controls
 from .parse import parse
 from .query import ParsedQuery
 from .sections import with_best_sections
@@ -82,19 +83,22 @@ def article_search(
     waiting = catalog.scheduled()
     if waiting:
         ranked = [r for r in ranked if r.article_id not in waiting]
+    # Editors' boosts and pins (controls.py): before the articles are read, which they may bring in.
+    ranked, pinned = apply_controls(parsed, ranked, category_id=category_id)
     # Only what a result shows (an article's body and rendered HTML are many
     # kilobytes), for the window and for the articles the exact-title check reads.
     shown = ranked[:TITLE_CHECK] + ranked[max(0, offset - 1) : needed]
     articles = catalog.published_articles(r.article_id for r in shown)
     titles = {pk: tokenize(article.title) for pk, article in articles.items()}
-    ranked = ranking.promote_exact_title(ranked, tokenize(parsed.text), titles, TITLE_CHECK)
+    # A pinned result stays above an exact title match: the editor chose it for this very query.
+    ranked = ranked[:pinned] + ranking.promote_exact_title(ranked[pinned:], tokenize(parsed.text), titles, TITLE_CHECK)
     window = ranked[offset:needed]
     return SearchPage(
         query=parsed.text,
         corrected=parsed.corrected,
         total=len(ranked),
         results=_results(window, articles, parsed),
-        by_meaning=by_meaning and bool(ranked),
+        by_meaning=by_meaning and bool(ranked) and not pinned,
     )
 
 
