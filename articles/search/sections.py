@@ -12,7 +12,7 @@ from .query import ParsedQuery
 from .rank import Ranked, TermWeights
 
 # How many of the best articles get their sections ranked (at least: a page's worth).
-SECTION_CANDIDATES = 30
+SECTION_CANDIDATES = 15
 # How much the best section adds to its article's score.
 SECTION_WEIGHT = 1.0
 
