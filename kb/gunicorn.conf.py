@@ -38,3 +38,26 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # One line per request: client, request line, status, bytes, duration in ms.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """
+    Load search's meaning model and this worker's matrix of vectors before it takes
+    requests, so that the first customers to search after a deploy or a worker restart
+    do not wait for them (about a second each). Search works without them, on the
+    lexical ranking alone, and says so in /healthz; a failure here is logged, not fatal.
+    """
+    from django.conf import settings
+
+    if not getattr(settings, "KB_SEARCH_MEANING", False):
+        return
+    try:
+        from django.db import connections
+
+        from articles.search.semantic import encoder, vector_matrix
+
+        if encoder() is not None:
+            vector_matrix()
+        connections.close_all()
+    except Exception:  # noqa: BLE001 - the worker serves requests either way
+        worker.log.exception("Could not load search's meaning signal before serving")

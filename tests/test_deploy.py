@@ -73,3 +73,37 @@ def test_static_files_are_served_compressed_and_hashed_with_far_future_cache_hea
     # The unhashed name is still served, but only for a short while.
     plain = middleware(RequestFactory().get("/static/css/site.css"))
     assert plain.status_code == 200 and "immutable" not in plain["Cache-Control"]
+
+
+class _Worker:
+    def __init__(self):
+        self.log = self
+        self.errors = []
+
+    def exception(self, message, *args):
+        self.errors.append(message)
+
+
+def test_a_gunicorn_worker_loads_the_meaning_signal_before_taking_requests(monkeypatch, settings, db):
+    from articles.search import semantic
+
+    loaded = []
+    settings.KB_SEARCH_MEANING = True
+    monkeypatch.setattr(semantic, "encoder", lambda: loaded.append("model") or object())
+    monkeypatch.setattr(semantic, "vector_matrix", lambda: loaded.append("vectors"))
+    worker = _Worker()
+    _gunicorn_config(monkeypatch)["post_worker_init"](worker)
+    assert loaded == ["model", "vectors"] and worker.errors == []
+
+
+def test_a_worker_serves_requests_when_the_meaning_signal_cannot_load(monkeypatch, settings, db):
+    from articles.search import semantic
+
+    def broken():
+        raise OSError("weights missing")
+
+    settings.KB_SEARCH_MEANING = True
+    monkeypatch.setattr(semantic, "encoder", broken)
+    worker = _Worker()
+    _gunicorn_config(monkeypatch)["post_worker_init"](worker)  # does not raise
+    assert worker.errors == ["Could not load search's meaning signal before serving"]
