@@ -42,7 +42,7 @@ BROAD_TERM_ARTICLES = 2000
 # Head matches read per article wanted, to weigh by article length after the engine's first cut.
 HEAD_CANDIDATES = 3
 # Whole-article matches read per article wanted, before the broad terms' head scores are added.
-SELECTIVE_CANDIDATES = 2
+SELECTIVE_CANDIDATES = 1
 PUBLISHED_COUNT_CACHE_KEY = "search:published-count"
 PUBLISHED_COUNT_TIMEOUT = 300
 
