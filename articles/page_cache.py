@@ -161,6 +161,30 @@ def content_changed() -> None:
     transaction.on_commit(_bump)
 
 
+_memos: dict[str, tuple[str, object]] = {}
+
+
+def content_memo(name: str, compute):
+    """
+    `compute()`, kept in this process until the content version changes: for
+    what every page shows whatever its own content (the categories, the site's
+    help links). An edit replaces the version, so every process recomputes it
+    at its next request, as with cached pages.
+    """
+    version = content_version()
+    found = _memos.get(name)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = compute()
+    _memos[name] = (version, value)
+    return value
+
+
+def content_memos_clear() -> None:
+    """Forget what `content_memo()` kept (tests, whose rolled-back data the version does not see)."""
+    _memos.clear()
+
+
 def _get_with_version(key: str):
     """(entry under `key` or None, current version), in one round trip to a shared cache."""
     if _version_is_local():

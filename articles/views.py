@@ -58,7 +58,7 @@ def category_detail(request, slug):
         "articles/category.html",
         {
             "category": category,
-            "articles": page.object_list,
+            "articles": list(page.object_list),
             "site_links": selectors.site_help_links(),
             "page_number": page.number,
             "page_count": page.paginator.num_pages,

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from articles.models import Article, Category, HelpLink
+from articles.page_cache import content_memos_clear
 
 _counter = itertools.count(1)
 
@@ -16,8 +17,10 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    content_memos_clear()
     yield
     cache.clear()
+    content_memos_clear()
 
 
 @pytest.fixture(autouse=True)
