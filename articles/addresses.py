@@ -1,5 +1,5 @@
 """
-Public addresses of slug pages, built without the URL resolver's cost for each link.
+Public addresses of the help center's pages, built without the URL resolver's cost for each link.
 
 A category page lists fifty article links and an article page a dozen more:
 `reverse()` for each of them cost more than the rest of the page's rendering.
@@ -23,6 +23,16 @@ _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 def _pattern(viewname: str, urlconf: str, prefix: str) -> tuple[str, str]:
     before, _, after = reverse(viewname, urlconf=urlconf, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
     return before, after
+
+
+@lru_cache(maxsize=64)
+def _fixed(viewname: str, urlconf: str, prefix: str) -> str:
+    return reverse(viewname, urlconf=urlconf)
+
+
+def fixed_path(viewname: str) -> str:
+    """`reverse(viewname)`, for a view that takes no argument (the home page, the contact form)."""
+    return _fixed(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def slug_path(viewname: str, slug: str) -> str:

@@ -18,20 +18,18 @@ from .search import article_search
 TEXT_FIELDS = ("body", "body_html")
 
 
+def _categories_with_counts() -> list[Category]:
+    counted = Category.objects.annotate(article_count=Count("articles", filter=published_condition("articles__")))
+    return list(counted.filter(article_count__gt=0))
+
+
 def categories_with_counts() -> list[Category]:
     """Categories that have published articles, in order, each with its `article_count`."""
-    return content_memo(
-        "categories_with_counts",
-        lambda: list(
-            Category.objects.annotate(article_count=Count("articles", filter=published_condition("articles__"))).filter(
-                article_count__gt=0
-            )
-        ),
-    )
+    return content_memo("categories_with_counts", _categories_with_counts)
 
 
 def promoted_articles(limit: int = 6) -> list[Article]:
-    return list(Article.objects.listed().filter(promoted=True).defer(*TEXT_FIELDS)[:limit])
+    return list(Article.objects.listed().promoted().defer(*TEXT_FIELDS)[:limit])
 
 
 def category_articles(category):

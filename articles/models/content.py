@@ -135,6 +135,12 @@ class ArticleQuerySet(PageContentQuerySet):
                 unindex_article(article_id)
             return super().delete()
 
+    def promoted(self):
+        """Articles promoted to the home page (few among many: found through their index)."""
+        # Not promoted=True: on SQLite that compiles to the bare column, which no index answers,
+        # and the query then reads every published article.
+        return self.filter(promoted__in=[True])
+
     def listed(self):
         """Published articles in reading order, with what their links need."""
         return self.published().select_related("category").order_by("category__position", "position", "title")
@@ -248,7 +254,9 @@ class Article(models.Model):
             # A category's published articles in reading order (the category page, an article's
             # "More in" list, their count): read from the index alone, never from the articles'
             # long rows, whatever the size of the category.
-            models.Index(fields=["category", "status", "position", "title", "publish_at"], name="article_category_order"),
+            models.Index(
+                fields=["category", "status", "position", "title", "publish_at"], name="article_category_order"
+            ),
             # The home page's few promoted articles, found without reading every article.
             models.Index(fields=["promoted", "status"], name="article_promoted"),
         ]
