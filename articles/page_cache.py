@@ -399,9 +399,13 @@ SEARCH_PARAMS = frozenset({"q", "category", "page"})
 SEARCH_LOG_PLACEHOLDER = "\x00kb-search-log\x00"
 
 
-def _search_open_prefix(log_id) -> str:
-    """The start of a result's address on the search page, which carries the search's log id."""
-    return reverse("articles:search_open", args=[0, "x"]).removesuffix("0/x/") + f"{log_id}/"
+_TOKEN_EXAMPLE = "0" * 20
+
+
+def _search_open_prefix(token: str) -> str:
+    """The start of a result's address on the search page, which carries the search's token."""
+    example = reverse("articles:search_open", args=[_TOKEN_EXAMPLE, "x"])
+    return example.removesuffix(f"{_TOKEN_EXAMPLE}/x/") + f"{token}/"
 
 
 def cached_search_page(*, log_search):
@@ -409,10 +413,10 @@ def cached_search_page(*, log_search):
     Serve a repeated search page (the same ?q=, ?category= and ?page=) from the cache
     for `settings.KB_SEARCH_CACHE_SECONDS`, to requests that carry nothing personal.
 
-    Each search is still logged: the view sets `request.search_log` to the row it
-    created, the cached copy keeps a placeholder where the result links carry the
-    row's id, and a request served from the cache logs its search with
-    `log_search(query=..., result_count=...)` and gets the new row's id in its links.
+    Each search is still logged: the view sets `request.search_log` to the search it
+    logged, the cached copy keeps a placeholder where the result links carry the
+    search's token, and a request served from the cache logs its search with
+    `log_search(query=..., result_count=...)` and gets the new token in its links.
     Requests with other parameters are rendered for themselves, as the links built
     from the query string would carry them.
     """
@@ -437,7 +441,7 @@ def cached_search_page(*, log_search):
                 if page.search_log is not None:
                     log = log_search(query=page.search_log[0], result_count=page.search_log[1])
                     placeholder = _search_open_prefix(SEARCH_LOG_PLACEHOLDER).encode()
-                    response.content = response.content.replace(placeholder, _search_open_prefix(log.pk).encode())
+                    response.content = response.content.replace(placeholder, _search_open_prefix(log.token).encode())
                 response["X-Cache"] = "hit"
                 return response
             response = view_func(request, *args, **kwargs)
@@ -446,7 +450,7 @@ def cached_search_page(*, log_search):
             log = getattr(request, "search_log", None)
             content = response.content
             if log is not None:
-                old = _search_open_prefix(log.pk).encode()
+                old = _search_open_prefix(log.token).encode()
                 content = content.replace(old, _search_open_prefix(SEARCH_LOG_PLACEHOLDER).encode())
             search_log = (log.query, log.result_count) if log is not None else None
             seconds = settings.KB_SEARCH_CACHE_SECONDS

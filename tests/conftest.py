@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
+from articles import search_activity
 from articles.models import Article, Category, HelpLink
 from articles.page_cache import content_memos_clear
 
@@ -21,6 +22,8 @@ def _clear_cache():
     yield
     cache.clear()
     content_memos_clear()
+    # Search analytics a test left unwritten belong to its rolled-back database.
+    search_activity._local.rows.clear()
 
 
 @pytest.fixture(autouse=True)
