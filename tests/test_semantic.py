@@ -152,8 +152,10 @@ def test_the_search_page_labels_articles_offered_by_meaning(client, help_article
 
 def test_the_search_log_counts_articles_offered_by_meaning_as_no_result(client, help_articles):
     from articles.models import SearchLog
+    from articles.search_activity import search_activity_flush
 
     client.get("/search/", {"q": "forgotten credentials"})
+    search_activity_flush()
     assert SearchLog.objects.get().result_count == 0
 
 
