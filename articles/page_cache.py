@@ -43,7 +43,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
@@ -73,8 +73,14 @@ KEPT_HEADERS = {"content-type", "content-language", "link", "x-robots-tag"}
 # --------------------------------------------------------------------------- content version
 
 
+def _backend():
+    # `cache` is a proxy (django.utils.connection.ConnectionProxy): isinstance() needs
+    # the backend behind it, or a local-memory cache is never recognised as one.
+    return caches[DEFAULT_CACHE_ALIAS]
+
+
 def _version_is_local() -> bool:
-    return isinstance(cache, LocMemCache)
+    return isinstance(_backend(), LocMemCache)
 
 
 def _new_version() -> str:
@@ -214,10 +220,13 @@ class CachedPage:
     has_csrf_token: bool
     # For a search page: (normalised query, result count) of the search it logged.
     search_log: tuple[str, int] | None = None
+    # What a hit answers besides `headers`, worked out once when the page is stored.
+    # (Defaults: a copy stored by an older version of this code is still served.)
+    hit_headers: tuple[tuple[str, str], ...] = ()
 
 
 def _page_cache_on() -> bool:
-    return settings.KB_PAGE_CACHE and not isinstance(cache, DummyCache)
+    return settings.KB_PAGE_CACHE and not isinstance(_backend(), DummyCache)
 
 
 def _is_anonymous_request(request: HttpRequest) -> bool:
@@ -292,14 +301,26 @@ def _store(
     content = _cut_csrf_tokens(request, response.content if content is None else content)
     if content is None:
         return None
+    headers = tuple((name, value) for name, value in response.items() if name.lower() in KEPT_HEADERS)
+    etag, last_modified = f'"{_digest(content.decode("utf-8", "replace"))}"', time.time()
     page = CachedPage(
         version=version,
         content=content,
-        headers=tuple((name, value) for name, value in response.items() if name.lower() in KEPT_HEADERS),
-        etag=f'"{_digest(content.decode("utf-8", "replace"))}"',
-        last_modified=time.time(),
+        headers=headers,
+        etag=etag,
+        last_modified=last_modified,
         has_csrf_token=CSRF_PLACEHOLDER.encode() in content,
         search_log=search_log,
+        hit_headers=(
+            *headers,
+            ("ETag", etag),
+            ("Last-Modified", http_date(last_modified)),
+            ("X-Cache", "hit"),
+            # Browsers keep the page but ask again each time (a 304 when it has not
+            # changed); the page also differs for visitors who sign in.
+            ("Cache-Control", "max-age=0, must-revalidate"),
+            ("Vary", "Cookie"),
+        ),
     )
     cache.set(key, page, _seconds_to_keep(settings.KB_PAGE_CACHE_SECONDS if seconds is None else seconds))
     return page
@@ -314,6 +335,16 @@ def _response_from(request: HttpRequest, page: CachedPage) -> HttpResponse:
     for name, value in page.headers:
         response[name] = value
     return response
+
+
+def _hit(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    """The answer to a request for a stored page: every header worked out when it was stored."""
+    if not page.hit_headers or any(header in request.META for header in CONDITIONAL_HEADERS):
+        return _answer(request, page, "hit", lambda: _response_from(request, page))
+    content = page.content
+    if page.has_csrf_token:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return HttpResponse(content, headers=dict(page.hit_headers))
 
 
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
@@ -379,7 +410,7 @@ def cached_public_page(
             key = _page_key(request, params)
             page, version = _get_with_version(key)
             if page is not None and page.version == version:
-                return _answer(request, page, "hit", lambda: _response_from(request, page))
+                return _hit(request, page)
             response = view_func(request, *args, **kwargs)
             if not _is_storable(request, response):
                 return response

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.template import engines
@@ -184,12 +184,20 @@ def test_a_change_is_announced_again_when_the_transaction_commits(article, djang
 def test_a_change_made_by_another_server_process_is_seen_at_once(client, article):
     warm(client, "/")
     # What another process's save does: a new version in the shared place.
-    if isinstance(cache, LocMemCache):
+    if isinstance(caches["default"], LocMemCache):
         with open(page_cache._version_file(), "w") as file:
             file.write("a-version-from-another-process")
     else:
         cache.set(page_cache.VERSION_KEY, "a-version-from-another-process", None)
     assert client.get("/")["X-Cache"] == "miss"
+
+
+def test_with_the_local_memory_cache_the_version_is_shared_through_the_file(article):
+    if not isinstance(caches["default"], LocMemCache):
+        pytest.skip("a shared cache holds the version itself")
+    page_cache.content_changed()
+    # Read by every process on the machine: an edit saved through one is seen by all.
+    assert page_cache._version_file().read_text() == page_cache.content_version()
 
 
 # --------------------------------------------------------------------------- who sees what
