@@ -76,7 +76,8 @@ def article_detail(request, slug):
     and archived articles, marked as such and never cached.
     """
     queryset = Article.objects.visible_to(request.user).select_related("category")
-    article = queryset.filter(slug=slug).first()
+    # The page shows the stored HTML, never the Markdown it was made from.
+    article = queryset.filter(slug=slug).defer("body").first()
     if article is None:
         if can_preview_articles(request.user):
             # A renamed article: send its old address to the new one, permanently.
