@@ -157,23 +157,33 @@ def visit_search_keep(*, visit_key: str, query: str) -> None:
 
 
 def _waiting_batches() -> tuple[list[tuple[int, list]], int]:
-    """The batches in the cache from the first unwritten slot on, in order, up to the first missing one."""
+    """
+    The batches in the cache from the first unwritten slot on, in order, and the
+    last slot they reach. A missing slot is waited for (its process is storing it),
+    up to the first one; once it has been missing for GAP_SECONDS, every missing
+    slot is passed over (its process died, or the cache dropped it).
+    """
     done = cache.get(DONE) or 0
     top = cache.get(TOP) or 0
+    if top < done:  # the counter was dropped from the cache and started again
+        done = 0
     batches: list[tuple[int, list]] = []
+    passing_over = False
     number = done
     while number < top:
         keys = [_slot_key(n) for n in range(number + 1, min(top, number + CHUNK) + 1)]
         found = cache.get_many(keys)
         for key in keys:
             following = number + 1
-            if key not in found:
-                if not _gap_is_lost(following):
-                    return batches, number
-                logger.warning("Search analytics: batch %s never arrived in the cache; passed over", following)
+            if key in found:
+                batches.append((following, found[key]))
+            elif passing_over or _gap_is_lost(following):
+                if not passing_over:
+                    logger.warning("Search analytics: batches from %s on never arrived in the cache", following)
+                passing_over = True
                 batches.append((following, []))
             else:
-                batches.append((following, found[key]))
+                return batches, number
             number = following
     return batches, number
 

@@ -91,6 +91,15 @@ def test_a_batch_still_being_stored_is_waited_for_and_one_that_never_comes_is_pa
     assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["after", "before"]
 
 
+def test_searches_are_still_written_after_the_cache_dropped_the_batch_counter(article):
+    search_activity.search_log_keep(query="first", result_count=1)
+    search_activity_flush()
+    cache.delete(search_activity.TOP)  # evicted: the next batch starts the count again
+    search_activity.search_log_keep(query="second", result_count=1)
+    assert search_activity_flush() == 1
+    assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["first", "second"]
+
+
 def test_analytics_reports_count_the_searches_not_written_yet(client, article, superuser):
     client.get("/search/", {"q": "quokka"})
     assert search_report(since=timezone.now() - timedelta(days=1)).searches == 1
