@@ -3,7 +3,7 @@ Search analytics: what customers search for and fail to find.
 
 Writes (`search_log_create`, `search_click_record`) and the report the admin
 shows (`search_report`) live here, so views stay thin. Search rows are written
-in batches, not one per search (articles/search_activity.py).
+in batches, not one per search (articles/analytics_batches.py).
 """
 
 from dataclasses import dataclass
@@ -12,9 +12,9 @@ from datetime import datetime
 from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
+from .analytics_batches import search_analytics_flush, search_log_keep, token_is_valid
 from .models import Article, SearchLog
 from .search.text import normalize
-from .search_activity import search_activity_flush, search_log_keep, token_is_valid
 
 REPORT_ROWS = 25
 
@@ -31,7 +31,7 @@ class LoggedSearch:
 def search_log_create(*, query: str, result_count: int) -> LoggedSearch:
     """
     Log one submitted search under its normalised text (no personal data). The
-    row is written in a batch a little later (articles/search_activity.py).
+    row is written in a batch a little later (articles/analytics_batches.py).
     """
     normalized = normalize(query)
     token = search_log_keep(query=normalized, result_count=result_count)
@@ -54,7 +54,7 @@ def search_click_record(*, token: str, article: Article) -> None:
     now = timezone.now()
     if _first_click({"token": token}, article, now):
         return
-    search_activity_flush()
+    search_analytics_flush()
     if _first_click({"token": token}, article, now) or SearchLog.objects.filter(token=token).exists():
         return
     SearchLog.objects.get_or_create(
@@ -81,7 +81,7 @@ def searches_since(since: datetime):
     The searches logged since `since`, with those still buffered written first.
     (A row holding only a click, whose search is not written yet, has no query: not counted.)
     """
-    search_activity_flush()
+    search_analytics_flush()
     return SearchLog.objects.filter(created_at__gte=since).exclude(query="")
 
 

@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from .analytics_batches import visit_search_keep
 from .models import Article, VisitEvent
 from .search import SearchResult, article_search
 from .search.text import normalize
-from .search_activity import visit_search_keep
 from .visits import visit_end, visit_flag, visit_key, visit_search_note, visit_suggestion_opened
 
 SUGGESTIONS = 5
@@ -57,7 +57,7 @@ def search_record(request: HttpRequest, response: HttpResponse, *, query: str) -
     """
     A submitted search, in the visit (for the request's context: see visits.py for
     visitors without a session) and once per visit as an event, written in a batch
-    with the search analytics (search_activity.py): no database write per search.
+    with the search analytics (analytics_batches.py): no database write per search.
     """
     normalized = normalize(query)
     if not normalized:

@@ -5,7 +5,7 @@ from .feeds import ArticlesFeed
 
 
 class SearchTokenConverter:
-    """A search's token (articles/search_activity.py): 20 hex digits, never taken for a row id."""
+    """A search's token (articles/analytics_batches.py): 20 hex digits, never taken for a row id."""
 
     regex = "[0-9a-f]{20}"
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
-from articles import search_activity
+from articles import analytics_batches
 from articles.models import Article, Category, HelpLink
 from articles.page_cache import content_memos_clear
 
@@ -23,7 +23,7 @@ def _clear_cache():
     cache.clear()
     content_memos_clear()
     # Search analytics a test left unwritten belong to its rolled-back database.
-    search_activity._local.rows.clear()
+    analytics_batches._local.rows.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from articles import search_activity
+from articles import analytics_batches
 from articles.analytics import search_report
+from articles.analytics_batches import search_analytics_flush
 from articles.models import Article, SearchLog, VisitEvent
-from articles.search_activity import search_activity_flush
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,10 @@ def article(make_article):
 
 def test_a_submitted_search_is_logged_once_with_its_normalised_query(client, article):
     client.get("/search/", {"q": "  Dedicated   IPS "})
-    search_activity_flush()
+    search_analytics_flush()
     log = SearchLog.objects.get()
     assert log.query == "dedicated ips" and log.result_count == 1 and log.clicked_at is None
-    assert search_activity.token_is_valid(log.token)
+    assert analytics_batches.token_is_valid(log.token)
 
 
 def test_a_search_writes_nothing_to_the_database_until_the_analytics_are_flushed(
@@ -40,15 +40,15 @@ def test_a_search_writes_nothing_to_the_database_until_the_analytics_are_flushed
     with django_assert_num_queries(0):
         Client().get("/search/", {"q": "ips"})  # a repeated search, from a new visitor, served from the cache
     assert SearchLog.objects.count() == 0
-    assert search_activity_flush() == 3
+    assert search_analytics_flush() == 3
     assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["dedicated", "ips", "ips"]
     assert VisitEvent.objects.filter(kind=VisitEvent.Kind.SEARCH).count() == 3
-    assert search_activity_flush() == 0  # nothing is written twice
+    assert search_analytics_flush() == 0  # nothing is written twice
 
 
 def test_a_process_flushes_the_search_analytics_every_n_searches(client, article, settings, monkeypatch):
     settings.KB_VIEW_COUNTS_FLUSH_EVERY = 2
-    monkeypatch.setattr(search_activity, "_schedule", search_activity._FlushSchedule())
+    monkeypatch.setattr(analytics_batches, "_schedule", analytics_batches._FlushSchedule())
     client.get("/search/", {"q": "dedicated"})
     assert SearchLog.objects.count() == 0
     client.get("/search/", {"q": "ips"})
@@ -66,37 +66,37 @@ def test_searches_keep_the_time_they_were_made_not_the_time_they_were_written(cl
     client.get("/search/", {"q": "dedicated"})
     after = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: after + timedelta(minutes=5))
-    search_activity_flush()
+    search_analytics_flush()
     assert before <= SearchLog.objects.get().created_at <= after
 
 
 def test_batches_pushed_by_several_processes_are_all_written_in_order(article):
     for query in ("first", "second", "third"):
-        search_activity.search_log_keep(query=query, result_count=1)
-        search_activity._local.push()  # each as its own batch, as several processes would
-    assert search_activity_flush() == 3
+        analytics_batches.search_log_keep(query=query, result_count=1)
+        analytics_batches._local.push()  # each as its own batch, as several processes would
+    assert search_analytics_flush() == 3
     assert list(SearchLog.objects.order_by("pk").values_list("query", flat=True)) == ["first", "second", "third"]
 
 
 def test_a_batch_still_being_stored_is_waited_for_and_one_that_never_comes_is_passed_over(article, monkeypatch):
-    search_activity.search_log_keep(query="before", result_count=1)
-    search_activity._local.push()
-    cache.incr(search_activity.TOP)  # a slot claimed by a process that has not stored its batch (yet)
-    search_activity.search_log_keep(query="after", result_count=1)
-    search_activity._local.push()
-    assert search_activity_flush() == 1  # "after" waits behind the missing batch
-    later = time.time() + search_activity.GAP_SECONDS + 1
-    monkeypatch.setattr(search_activity.time, "time", lambda: later)
-    assert search_activity_flush() == 1  # the process died: its batch is passed over
+    analytics_batches.search_log_keep(query="before", result_count=1)
+    analytics_batches._local.push()
+    cache.incr(analytics_batches.TOP)  # a slot claimed by a process that has not stored its batch (yet)
+    analytics_batches.search_log_keep(query="after", result_count=1)
+    analytics_batches._local.push()
+    assert search_analytics_flush() == 1  # "after" waits behind the missing batch
+    later = time.time() + analytics_batches.GAP_SECONDS + 1
+    monkeypatch.setattr(analytics_batches.time, "time", lambda: later)
+    assert search_analytics_flush() == 1  # the process died: its batch is passed over
     assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["after", "before"]
 
 
 def test_searches_are_still_written_after_the_cache_dropped_the_batch_counter(article):
-    search_activity.search_log_keep(query="first", result_count=1)
-    search_activity_flush()
-    cache.delete(search_activity.TOP)  # evicted: the next batch starts the count again
-    search_activity.search_log_keep(query="second", result_count=1)
-    assert search_activity_flush() == 1
+    analytics_batches.search_log_keep(query="first", result_count=1)
+    search_analytics_flush()
+    cache.delete(analytics_batches.TOP)  # evicted: the next batch starts the count again
+    analytics_batches.search_log_keep(query="second", result_count=1)
+    assert search_analytics_flush() == 1
     assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["first", "second"]
 
 
@@ -126,12 +126,12 @@ def test_opening_a_result_records_the_click_and_lands_on_the_section(client, art
 
 
 def test_a_click_that_comes_before_its_search_is_written_elsewhere_is_kept_for_it(client, article):
-    token = search_activity.new_token()
+    token = analytics_batches.new_token()
     client.get(f"/search/open/{token}/banned/")  # the search waits in another process's buffer
     assert SearchLog.objects.get(token=token).clicked_article == article
     assert search_report(since=timezone.now() - timedelta(days=1)).searches == 0  # no search without its query
-    search_activity._keep(("log", token, "dedicated ips", 1, timezone.now()))  # that process writes it
-    search_activity_flush()
+    analytics_batches._keep(("log", token, "dedicated ips", 1, timezone.now()))  # that process writes it
+    search_analytics_flush()
     log = SearchLog.objects.get()
     assert (log.token, log.query, log.result_count, log.clicked_article) == (token, "dedicated ips", 1, article)
 

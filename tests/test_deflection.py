@@ -7,8 +7,8 @@ of what the customer did (searches, suggestions opened, request sent).
 import pytest
 from django.test import Client
 
+from articles.analytics_batches import search_analytics_flush
 from articles.models import ContactRequest, VisitEvent
-from articles.search_activity import search_activity_flush
 from articles.visits import visit_context
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def login(make_article):
 
 
 def kinds():
-    search_activity_flush()  # searches are written in batches, each with the time it was made
+    search_analytics_flush()  # searches are written in batches, each with the time it was made
     return list(VisitEvent.objects.order_by("created_at", "pk").values_list("kind", flat=True))
 
 

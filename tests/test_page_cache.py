@@ -13,9 +13,9 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_protect
 
 from articles import page_cache
+from articles.analytics_batches import search_analytics_flush
 from articles.models import Article, Category, HelpLink, SynonymGroup
 from articles.page_cache import cached_public_page
-from articles.search_activity import search_activity_flush
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +385,7 @@ def test_a_repeated_search_page_is_ranked_once_and_still_logged(client, article,
     response = client.get("/search/?q=password")
     assert "Resetting your password" in text(response)
     assert len(count_searches) == 1
-    search_activity_flush()
+    search_analytics_flush()
     assert SearchLog.objects.filter(query="password").count() == 2
 
 
@@ -420,7 +420,7 @@ def test_a_repeated_search_page_is_served_from_the_cache_with_its_own_log_row(cl
     assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
     [first_link], [link] = _open_links(first), _open_links(second)
     assert first_link != link
-    search_activity_flush()
+    search_analytics_flush()
     logs = list(SearchLog.objects.filter(query="password").order_by("pk"))
     assert len(logs) == 2 and logs[1].result_count == logs[0].result_count == 1
     assert link.startswith(f"/search/open/{logs[1].token}/")
@@ -441,7 +441,7 @@ def test_a_repeated_search_page_served_to_a_new_visitor_writes_nothing(client, a
     assert settings.SESSION_COOKIE_NAME not in response.cookies  # no session row for a search
     with django_assert_num_queries(0):
         assert visitor.get("/search/?q=password")["X-Cache"] == "hit"  # nor with the searches' cookie
-    search_activity_flush()
+    search_analytics_flush()
     assert SearchLog.objects.filter(query="password").count() == 3
 
 
@@ -459,7 +459,7 @@ def test_a_repeated_search_without_results_is_still_logged(client, article):
 
     Client().get("/search/?q=zzyzx")
     assert Client().get("/search/?q=zzyzx")["X-Cache"] == "hit"
-    search_activity_flush()
+    search_analytics_flush()
     assert list(SearchLog.objects.filter(query="zzyzx").values_list("result_count", flat=True)) == [0, 0]
 
 

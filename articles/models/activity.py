@@ -27,7 +27,7 @@ class VisitEvent(models.Model):
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="article"
     )
     query = models.CharField("search", max_length=200, blank=True, help_text="The normalised query of a search.")
-    # When it happened, not when its buffered row was written (a search's: articles/search_activity.py).
+    # When it happened, not when its buffered row was written (a search's: articles/analytics_batches.py).
     created_at = models.DateTimeField("when", default=timezone.now, editable=False)
 
     class Meta:

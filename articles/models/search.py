@@ -72,7 +72,7 @@ class SearchLog(models.Model):
 
     query = models.CharField("query", max_length=200, db_index=True)
     result_count = models.PositiveIntegerField("results")
-    # When the search was made, not when its buffered row was written (articles/search_activity.py).
+    # When the search was made, not when its buffered row was written (articles/analytics_batches.py).
     created_at = models.DateTimeField("searched at", default=timezone.now, editable=False, db_index=True)
     # Null, not "", for rows logged before searches had tokens: unique allows any number of nulls.
     token = models.CharField(  # noqa: DJ001

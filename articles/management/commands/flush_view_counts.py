@@ -5,7 +5,7 @@ database (run it from cron, e.g. every minute).
 
 from django.core.management.base import BaseCommand
 
-from articles.search_activity import search_activity_flush
+from articles.analytics_batches import search_analytics_flush
 from articles.view_counts import view_counts_flush
 
 
@@ -14,5 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         stored = view_counts_flush()
-        searches = search_activity_flush()
+        searches = search_analytics_flush()
         self.stdout.write(f"Stored {stored} article view(s) and {searches} search(es).")

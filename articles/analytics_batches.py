@@ -6,7 +6,7 @@ A submitted search makes a `SearchLog` row, and a search new in a visit a
 cache several times the page itself. They are kept like the article view
 counts (articles/view_counts.py): in the process first (a list), then, every
 `PUSH_ROWS` rows or `PUSH_SECONDS`, as one batch in the cache, under a numbered
-slot. `search_activity_flush()` writes the batches waiting in the cache to the
+slot. `search_analytics_flush()` writes the batches waiting in the cache to the
 database, in slot order and in one transaction per flush: at the same points
 as the view counts (`manage.py flush_view_counts`, and each process every
 `KB_VIEW_COUNTS_FLUSH_EVERY` searches or `KB_VIEW_COUNTS_FLUSH_SECONDS`), and
@@ -39,7 +39,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import SearchLog, VisitEvent
 
-PREFIX = "kb:search-activity"
+PREFIX = "kb:search-analytics"
 TOP = f"{PREFIX}:top"  # the last slot claimed by a push
 DONE = f"{PREFIX}:done"  # the last slot written to the database
 GAP = f"{PREFIX}:gap"  # a missing slot that the flush is waiting for, and since when
@@ -80,7 +80,9 @@ class _LocalBuffer:
             rows, self.rows, self.since = self.rows, [], time.monotonic()
         if not rows:
             return
-        cache.add(TOP, 0, timeout=None)
+        if cache.add(TOP, 0, timeout=None):
+            # A new count (the first, or the cache dropped the old one): the flush starts it over.
+            cache.set(DONE, 0, timeout=None)
         number = cache.incr(TOP)
         cache.set(_slot_key(number), rows, KEEP)
 
@@ -116,7 +118,7 @@ def _keep(row: tuple) -> None:
         if _local.add(row):
             _local.push()
         if row[0] == "log" and _schedule.due():
-            search_activity_flush()
+            search_analytics_flush()
     except Exception:
         logger.exception("Could not keep or flush the search analytics")
 
@@ -125,7 +127,7 @@ TOKEN_LENGTH = 20
 
 
 def _token_signature(nonce: str) -> str:
-    return salted_hmac("articles.search_activity.token", nonce).hexdigest()[: TOKEN_LENGTH - len(nonce)]
+    return salted_hmac("articles.analytics_batches.token", nonce).hexdigest()[: TOKEN_LENGTH - len(nonce)]
 
 
 def new_token() -> str:
@@ -221,7 +223,7 @@ def _store(rows: list[tuple]) -> int:
     return len(logs)
 
 
-def search_activity_flush() -> int:
+def search_analytics_flush() -> int:
     """
     Write the search analytics waiting in this process and in the cache to the
     database; returns the number of searches written. Returns 0 at once when
@@ -245,7 +247,7 @@ def search_activity_flush() -> int:
 
 def _flush_at_exit() -> None:
     try:
-        search_activity_flush()
+        search_analytics_flush()
     except Exception:
         # The database may be gone already; the batch stays in a shared cache for the next flush.
         logger.exception("Could not flush the search analytics at exit")
