@@ -37,7 +37,7 @@ import secrets
 import tempfile
 import time
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.apps import apps
@@ -50,7 +50,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -438,10 +438,16 @@ SEARCH_LOG_PLACEHOLDER = "\x00kb-search-log\x00"
 _TOKEN_EXAMPLE = "0" * 20
 
 
+@lru_cache(maxsize=16)
+def _search_open_base(urlconf, script_prefix: str) -> str:
+    example = reverse("articles:search_open", urlconf=urlconf, args=[_TOKEN_EXAMPLE, "x"])
+    return example.removesuffix(f"{_TOKEN_EXAMPLE}/x/")
+
+
 def _search_open_prefix(token: str) -> str:
     """The start of a result's address on the search page, which carries the search's token."""
-    example = reverse("articles:search_open", args=[_TOKEN_EXAMPLE, "x"])
-    return example.removesuffix(f"{_TOKEN_EXAMPLE}/x/") + f"{token}/"
+    # Twice per search served from the cache: the resolver is asked once.
+    return _search_open_base(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()) + f"{token}/"
 
 
 def cached_search_page(*, log_search):
