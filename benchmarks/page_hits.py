@@ -2,7 +2,7 @@
 The cost of a page in one process, next to the framework floor: no server, no
 network, so the figure does not move with the machine's load the way wrk's do.
 
-    python benchmarks/page_hits.py --database sqlite:////tmp/pages-bench/pages-1000.sqlite3
+    python benchmarks/page_hits.py --database sqlite:///<data dir>/pages-1000.sqlite3
     KB_PAGE_CACHE=0 KB_SEARCH_CACHE_SECONDS=0 python benchmarks/page_hits.py --database ...
 
 Uses a database made by `benchmarks/pages.py --keep` and the same settings
