@@ -15,7 +15,8 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Article, ArticleFeedback, ArticleViewCount, ContactRequest, SearchLog, Section, VisitEvent
+from .analytics import searches_since
+from .models import Article, ArticleFeedback, ArticleViewCount, ContactRequest, Section, VisitEvent
 from .search.text import STOP_WORDS, tokenize
 
 ARTICLE_ROWS = 50
@@ -174,7 +175,7 @@ def content_gaps(*, since: datetime, rows: int = GAP_ROWS) -> list[ContentGap]:
     grouped by their normalised words and ranked by how many visits hit them.
     """
     unanswered = list(
-        SearchLog.objects.filter(created_at__gte=since)
+        searches_since(since)
         .values("query")
         .annotate(searches=Count("id"), opened=Count("clicked_at"), results=Max("result_count"))
         .filter(opened=0)
@@ -212,7 +213,7 @@ def support_report(*, days: int) -> SupportReport:
     first_day = timezone.localdate(since)
     day_list = [first_day + timedelta(days=n) for n in range((timezone.localdate() - first_day).days + 1)]
     requests = ContactRequest.objects.filter(created_at__gte=since)
-    searches = SearchLog.objects.filter(created_at__gte=since)
+    searches = searches_since(since)
     per_query = searches.values("query").annotate(opened=Count("clicked_at"), results=Max("result_count"))
     views_per_day = ArticleViewCount.objects.filter(date__gte=first_day).values("date").annotate(n=Sum("views"))
     daily = {

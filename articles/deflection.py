@@ -10,13 +10,15 @@ in which a suggestion was opened and no request was sent counts as deflected.
 """
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from .analytics_batches import visit_search_keep
 from .models import Article, VisitEvent
 from .search import SearchResult, article_search
 from .search.text import normalize
-from .visits import visit_end, visit_flag, visit_key, visit_search_add, visit_suggestion_opened
+from .visits import visit_end, visit_flag, visit_key, visit_search_note, visit_suggestion_opened
 
 SUGGESTIONS = 5
 QUERY_CHARS = 300  # the subject and the start of the message say what it is about
@@ -51,14 +53,18 @@ def suggestion_opened_record(session: SessionBase, *, article: Article) -> None:
     visit_event_record(visit_key=key, kind=VisitEvent.Kind.SUGGESTION_OPENED, article=article)
 
 
-def search_record(session: SessionBase, *, query: str) -> None:
-    """A submitted search, in the visit (for the request's context) and once per visit as an event."""
+def search_record(request: HttpRequest, response: HttpResponse, *, query: str) -> None:
+    """
+    A submitted search, in the visit (for the request's context: see visits.py for
+    visitors without a session) and once per visit as an event, written in a batch
+    with the search analytics (analytics_batches.py): no database write per search.
+    """
     normalized = normalize(query)
     if not normalized:
         return
-    key, is_new = visit_search_add(session, query=normalized)
+    key, is_new = visit_search_note(request, response, query=normalized)
     if is_new:
-        visit_event_record(visit_key=key, kind=VisitEvent.Kind.SEARCH, query=normalized)
+        visit_search_keep(visit_key=key, query=normalized)
 
 
 def request_sent_record(session: SessionBase, *, article: Article | None) -> None:

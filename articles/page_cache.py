@@ -37,20 +37,20 @@ import secrets
 import tempfile
 import time
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -73,8 +73,14 @@ KEPT_HEADERS = {"content-type", "content-language", "link", "x-robots-tag"}
 # --------------------------------------------------------------------------- content version
 
 
+def _backend():
+    # `cache` is a proxy (django.utils.connection.ConnectionProxy): isinstance() needs
+    # the backend behind it, or a local-memory cache is never recognised as one.
+    return caches[DEFAULT_CACHE_ALIAS]
+
+
 def _version_is_local() -> bool:
-    return isinstance(cache, LocMemCache)
+    return isinstance(_backend(), LocMemCache)
 
 
 def _new_version() -> str:
@@ -106,8 +112,13 @@ def _version_file() -> Path:
 
 
 def _read_version_file() -> str:
+    # Read on every cache hit: os.read() costs a tenth of opening a text file.
     try:
-        return _version_file().read_text(encoding="ascii").strip() or "0"
+        fd = os.open(settings.KB_CONTENT_VERSION_FILE, os.O_RDONLY)
+        try:
+            return os.read(fd, 256).decode("ascii").strip() or "0"
+        finally:
+            os.close(fd)
     except (OSError, UnicodeDecodeError):
         return "0"
 
@@ -161,6 +172,30 @@ def content_changed() -> None:
     transaction.on_commit(_bump)
 
 
+_memos: dict[str, tuple[str, object]] = {}
+
+
+def content_memo(name: str, compute):
+    """
+    `compute()`, kept in this process until the content version changes: for
+    what every page shows whatever its own content (the categories, the site's
+    help links). An edit replaces the version, so every process recomputes it
+    at its next request, as with cached pages.
+    """
+    version = content_version()
+    found = _memos.get(name)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = compute()
+    _memos[name] = (version, value)
+    return value
+
+
+def content_memos_clear() -> None:
+    """Forget what `content_memo()` kept (tests, whose rolled-back data the version does not see)."""
+    _memos.clear()
+
+
 def _get_with_version(key: str):
     """(entry under `key` or None, current version), in one round trip to a shared cache."""
     if _version_is_local():
@@ -190,10 +225,13 @@ class CachedPage:
     has_csrf_token: bool
     # For a search page: (normalised query, result count) of the search it logged.
     search_log: tuple[str, int] | None = None
+    # What a hit answers besides `headers`, worked out once when the page is stored.
+    # (Defaults: a copy stored by an older version of this code is still served.)
+    hit_headers: tuple[tuple[str, str], ...] = ()
 
 
 def _page_cache_on() -> bool:
-    return settings.KB_PAGE_CACHE and not isinstance(cache, DummyCache)
+    return settings.KB_PAGE_CACHE and not isinstance(_backend(), DummyCache)
 
 
 def _is_anonymous_request(request: HttpRequest) -> bool:
@@ -268,14 +306,26 @@ def _store(
     content = _cut_csrf_tokens(request, response.content if content is None else content)
     if content is None:
         return None
+    headers = tuple((name, value) for name, value in response.items() if name.lower() in KEPT_HEADERS)
+    etag, last_modified = f'"{_digest(content.decode("utf-8", "replace"))}"', time.time()
     page = CachedPage(
         version=version,
         content=content,
-        headers=tuple((name, value) for name, value in response.items() if name.lower() in KEPT_HEADERS),
-        etag=f'"{_digest(content.decode("utf-8", "replace"))}"',
-        last_modified=time.time(),
+        headers=headers,
+        etag=etag,
+        last_modified=last_modified,
         has_csrf_token=CSRF_PLACEHOLDER.encode() in content,
         search_log=search_log,
+        hit_headers=(
+            *headers,
+            ("ETag", etag),
+            ("Last-Modified", http_date(last_modified)),
+            ("X-Cache", "hit"),
+            # Browsers keep the page but ask again each time (a 304 when it has not
+            # changed); the page also differs for visitors who sign in.
+            ("Cache-Control", "max-age=0, must-revalidate"),
+            ("Vary", "Cookie"),
+        ),
     )
     cache.set(key, page, _seconds_to_keep(settings.KB_PAGE_CACHE_SECONDS if seconds is None else seconds))
     return page
@@ -290,6 +340,16 @@ def _response_from(request: HttpRequest, page: CachedPage) -> HttpResponse:
     for name, value in page.headers:
         response[name] = value
     return response
+
+
+def _hit(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    """The answer to a request for a stored page: every header worked out when it was stored."""
+    if not page.hit_headers or any(header in request.META for header in CONDITIONAL_HEADERS):
+        return _answer(request, page, "hit", lambda: _response_from(request, page))
+    content = page.content
+    if page.has_csrf_token:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    return HttpResponse(content, headers=dict(page.hit_headers))
 
 
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
@@ -355,7 +415,7 @@ def cached_public_page(
             key = _page_key(request, params)
             page, version = _get_with_version(key)
             if page is not None and page.version == version:
-                return _answer(request, page, "hit", lambda: _response_from(request, page))
+                return _hit(request, page)
             response = view_func(request, *args, **kwargs)
             if not _is_storable(request, response):
                 return response
@@ -375,9 +435,19 @@ SEARCH_PARAMS = frozenset({"q", "category", "page"})
 SEARCH_LOG_PLACEHOLDER = "\x00kb-search-log\x00"
 
 
-def _search_open_prefix(log_id) -> str:
-    """The start of a result's address on the search page, which carries the search's log id."""
-    return reverse("articles:search_open", args=[0, "x"]).removesuffix("0/x/") + f"{log_id}/"
+_TOKEN_EXAMPLE = "0" * 20
+
+
+@lru_cache(maxsize=16)
+def _search_open_base(urlconf, script_prefix: str) -> str:
+    example = reverse("articles:search_open", urlconf=urlconf, args=[_TOKEN_EXAMPLE, "x"])
+    return example.removesuffix(f"{_TOKEN_EXAMPLE}/x/")
+
+
+def _search_open_prefix(token: str) -> str:
+    """The start of a result's address on the search page, which carries the search's token."""
+    # Twice per search served from the cache: the resolver is asked once.
+    return _search_open_base(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()) + f"{token}/"
 
 
 def cached_search_page(*, log_search):
@@ -385,10 +455,10 @@ def cached_search_page(*, log_search):
     Serve a repeated search page (the same ?q=, ?category= and ?page=) from the cache
     for `settings.KB_SEARCH_CACHE_SECONDS`, to requests that carry nothing personal.
 
-    Each search is still logged: the view sets `request.search_log` to the row it
-    created, the cached copy keeps a placeholder where the result links carry the
-    row's id, and a request served from the cache logs its search with
-    `log_search(query=..., result_count=...)` and gets the new row's id in its links.
+    Each search is still logged: the view sets `request.search_log` to the search it
+    logged, the cached copy keeps a placeholder where the result links carry the
+    search's token, and a request served from the cache logs its search with
+    `log_search(query=..., result_count=...)` and gets the new token in its links.
     Requests with other parameters are rendered for themselves, as the links built
     from the query string would carry them.
     """
@@ -413,7 +483,7 @@ def cached_search_page(*, log_search):
                 if page.search_log is not None:
                     log = log_search(query=page.search_log[0], result_count=page.search_log[1])
                     placeholder = _search_open_prefix(SEARCH_LOG_PLACEHOLDER).encode()
-                    response.content = response.content.replace(placeholder, _search_open_prefix(log.pk).encode())
+                    response.content = response.content.replace(placeholder, _search_open_prefix(log.token).encode())
                 response["X-Cache"] = "hit"
                 return response
             response = view_func(request, *args, **kwargs)
@@ -422,7 +492,7 @@ def cached_search_page(*, log_search):
             log = getattr(request, "search_log", None)
             content = response.content
             if log is not None:
-                old = _search_open_prefix(log.pk).encode()
+                old = _search_open_prefix(log.token).encode()
                 content = content.replace(old, _search_open_prefix(SEARCH_LOG_PLACEHOLDER).encode())
             search_log = (log.query, log.result_count) if log is not None else None
             seconds = settings.KB_SEARCH_CACHE_SECONDS

@@ -1,38 +1,69 @@
-"""Reads that several pages share, so each page's queries stay fixed and few."""
+"""
+Reads that several pages share, so each page's queries stay fixed and few.
+
+They return lists, evaluated here once, not querysets that a template would run
+(and compile) where it first tests them. Lists of articles leave out the
+articles' text, which a link to them does not need. What every page shows
+whatever its own content (the categories, the site's help links) is kept in
+the process until the content changes (`content_memo()`).
+"""
 
 from django.db.models import Count
 
 from .models import Article, Category, HelpLink, published_condition
+from .page_cache import content_memo
 from .search import article_search
 
+# What a list of articles leaves out: their Markdown and HTML (a link needs neither).
+TEXT_FIELDS = ("body", "body_html")
 
-def categories_with_counts():
+
+def _categories_with_counts() -> list[Category]:
+    counted = Category.objects.annotate(article_count=Count("articles", filter=published_condition("articles__")))
+    return list(counted.filter(article_count__gt=0))
+
+
+def categories_with_counts() -> list[Category]:
     """Categories that have published articles, in order, each with its `article_count`."""
-    return Category.objects.annotate(article_count=Count("articles", filter=published_condition("articles__"))).filter(
-        article_count__gt=0
-    )
+    return content_memo("categories_with_counts", _categories_with_counts)
 
 
-def promoted_articles(limit: int = 6):
-    return Article.objects.listed().filter(promoted=True)[:limit]
+def promoted_articles(limit: int = 6) -> list[Article]:
+    return list(Article.objects.listed().promoted().defer(*TEXT_FIELDS)[:limit])
 
 
 def category_articles(category):
-    return Article.objects.published().filter(category=category).order_by("position", "title")
+    """The category's published articles in reading order (a queryset: the category page reads it a page at a time)."""
+    return Article.objects.published().filter(category=category).order_by("position", "title").defer(*TEXT_FIELDS)
 
 
-def related_articles(article, limit: int = 5):
+def related_articles(article, limit: int = 5) -> list[Article]:
     """Other published articles in the same category."""
-    return category_articles(article.category).exclude(pk=article.pk)[:limit]
+    return list(category_articles(article.category).exclude(pk=article.pk)[:limit])
 
 
-def site_help_links():
-    return HelpLink.objects.site_wide()
+def _help_links_by_article() -> dict[int | None, list[HelpLink]]:
+    """Every help link, in order, by the article it belongs to (None: site-wide); one query per content version."""
+    links: dict[int | None, list[HelpLink]] = {}
+    for link in HelpLink.objects.all():
+        links.setdefault(link.article_id, []).append(link)
+    return links
 
 
-def popular_articles(limit: int = 5):
+def site_help_links() -> list[HelpLink]:
+    return content_memo("help_links", _help_links_by_article).get(None, [])
+
+
+def article_help_links(article) -> list[HelpLink]:
+    """The article's own help links (an editor adds a few to an article, not thousands)."""
+    return content_memo("help_links", _help_links_by_article).get(article.pk, [])
+
+
+def popular_articles(limit: int = 5) -> list[Article]:
     """Articles to offer when a search finds nothing: promoted first, then the rest in order."""
-    return Article.objects.listed().order_by("-promoted", "category__position", "position")[:limit]
+    return list(
+        Article.objects.listed().order_by("-promoted", "category__position", "position").defer(*TEXT_FIELDS)[:limit]
+    )
 
 
 def articles_related_to(text: str, limit: int = 5):
@@ -50,8 +81,8 @@ def article_page(article) -> dict:
     """What the article page shows besides the article: the same for customers and for staff previews."""
     return {
         "article": article,
-        "toc": [s for s in article.sections.all() if s.level in (2, 3)],
-        "help_links": article.help_links.all(),
+        "toc": list(article.sections.filter(level__in=(2, 3)).defer("text")),
+        "help_links": article_help_links(article),
         "related": related_articles(article),
         "site_links": site_help_links(),
     }

@@ -1,14 +1,31 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import deflection_views, feedback_views, views
 from .feeds import ArticlesFeed
+
+
+class SearchTokenConverter:
+    """A search's token (articles/analytics_batches.py): 20 hex digits, never taken for a row id."""
+
+    regex = "[0-9a-f]{20}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(SearchTokenConverter, "search_token")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("search/open/<int:log_id>/<slug:slug>/", views.search_open, name="search_open"),
+    path("search/open/<search_token:token>/<slug:slug>/", views.search_open, name="search_open"),
+    # Result links made before searches carried a token.
+    path("search/open/<int:log_id>/<slug:slug>/", views.search_open_by_id, name="search_open_by_id"),
     path("api/search/", views.api_search, name="api_search"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/feedback/", feedback_views.article_feedback, name="feedback"),

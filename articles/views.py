@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import deflection, selectors, seo
-from .analytics import search_click_record, search_log_create
+from .analytics import search_click_record, search_click_record_by_id, search_log_create
 from .forms import ContactForm
 from .guards import search_guard
 from .health import health_checks
@@ -58,7 +58,7 @@ def category_detail(request, slug):
         "articles/category.html",
         {
             "category": category,
-            "articles": page.object_list,
+            "articles": list(page.object_list),
             "site_links": selectors.site_help_links(),
             "page_number": page.number,
             "page_count": page.paginator.num_pages,
@@ -76,7 +76,8 @@ def article_detail(request, slug):
     and archived articles, marked as such and never cached.
     """
     queryset = Article.objects.visible_to(request.user).select_related("category")
-    article = queryset.filter(slug=slug).first()
+    # The page shows the stored HTML, never the Markdown it was made from.
+    article = queryset.filter(slug=slug).defer("body").first()
     if article is None:
         if can_preview_articles(request.user):
             # A renamed article: send its old address to the new one, permanently.
@@ -116,7 +117,8 @@ def _noting_search_in_visit(view_func):
     """
     Note a submitted search (its first page) in the customer's visit, for the
     context of a later contact request. Done outside the page cache, so a page
-    served from the cache is noted too and a page stored there holds no session.
+    served from the cache is noted too and a page stored there holds no session
+    (nor the cookie a visitor without a session keeps their searches in).
     """
 
     @wraps(view_func)
@@ -124,7 +126,7 @@ def _noting_search_in_visit(view_func):
         response = view_func(request, *args, **kwargs)
         query = request.GET.get("q", "")
         if response.status_code == 200 and query.strip() and _positive_int(request.GET.get("page"), 1) == 1:
-            deflection.search_record(request.session, query=query)
+            deflection.search_record(request, response, query=query)
         return response
 
     return wrapper
@@ -171,16 +173,26 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
-@require_GET
-def search_open(request, log_id, slug):
-    """A result opened from the search page: note the click, then go to the article (and section)."""
+def _open_result(request, slug, record):
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    search_click_record(log_id=log_id, article=article)
+    record(article)
     anchor = request.GET.get("section", "")
     url = article.get_absolute_url()
     if anchor and article.sections.filter(anchor=anchor).exists():
         url += f"#{anchor}"
     return redirect(url)
+
+
+@require_GET
+def search_open(request, token, slug):
+    """A result opened from the search page: note the click, then go to the article (and section)."""
+    return _open_result(request, slug, lambda article: search_click_record(token=token, article=article))
+
+
+@require_GET
+def search_open_by_id(request, log_id, slug):
+    """The same, for a link made before searches carried a token."""
+    return _open_result(request, slug, lambda article: search_click_record_by_id(log_id=log_id, article=article))
 
 
 @require_GET

@@ -11,12 +11,24 @@ Two random keys live in the session, neither personal:
 The visit also holds what the request's `context` records: the article the
 customer came from, the searches they made, the suggestions they opened and
 their feedback votes. Lists are bounded so a session never grows without limit.
+
+A visitor with no session yet is not given one for a search: a session row
+written for each search of each new visitor cost more than the search page
+served from the cache. Their searches (and the visit's key) are kept in a small
+signed cookie instead (`SEARCHES_COOKIE`: first-party, holding only what they
+typed, normalised), and `VisitSearchesMiddleware` moves them into the session
+visit as soon as the visitor has a session (the contact form, a vote, an opened
+suggestion), so a contact request still carries the searches that led to it.
 """
 
+import json
 import secrets
 import time
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.signing import BadSignature
+from django.http import HttpRequest, HttpResponse
 
 VISITOR_KEY = "kb_visitor"
 VISIT_KEY = "kb_visit"
@@ -141,3 +153,94 @@ def visit_end(session: SessionBase) -> str:
     key = visit_key(session)
     session.pop(VISIT_KEY, None)
     return key
+
+
+# --------------------------------------------------------------------------- visitors without a session
+
+SEARCHES_COOKIE = "kb_searches"
+_SEARCHES_SALT = "articles.visits.searches"
+COOKIE_SEARCHES = 10  # the cookie keeps fewer searches than a session, and shorter ones,
+COOKIE_QUERY_CHARS = 100  # so that it stays far below a browser's 4 KB limit
+
+
+def _has_session(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def visit_from_cookie(request: HttpRequest) -> dict | None:
+    """The visit a visitor without a session keeps in their cookie ({"key", "searches"}), or None."""
+    if SEARCHES_COOKIE not in request.COOKIES:
+        return None
+    try:
+        # Signed when last written: a visit idle for longer than VISIT_IDLE is over.
+        data = json.loads(request.get_signed_cookie(SEARCHES_COOKIE, salt=_SEARCHES_SALT, max_age=VISIT_IDLE))
+    except (BadSignature, ValueError):
+        return None
+    key, searches = (data.get("key"), data.get("searches")) if isinstance(data, dict) else (None, None)
+    if not (isinstance(key, str) and len(key) == 32 and isinstance(searches, list)):
+        return None
+    return {"key": key, "searches": [query for query in searches if isinstance(query, str)][-COOKIE_SEARCHES:]}
+
+
+def visit_search_note(request: HttpRequest, response: HttpResponse, *, query: str) -> tuple[str, bool]:
+    """
+    Remember a submitted search: in the session visit for a visitor with a session,
+    else in the signed cookie set on `response`. Returns the visit key and whether
+    the query is new in this visit.
+    """
+    if _has_session(request):
+        return visit_search_add(request.session, query=query)
+    visit = visit_from_cookie(request) or {"key": new_key(), "searches": []}
+    is_new = query not in visit["searches"]
+    visit["searches"] = _append(visit["searches"], query[:COOKIE_QUERY_CHARS])[-COOKIE_SEARCHES:]
+    response.set_signed_cookie(
+        SEARCHES_COOKIE,
+        json.dumps(visit, separators=(",", ":")),
+        salt=_SEARCHES_SALT,
+        max_age=VISIT_IDLE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return visit["key"], is_new
+
+
+def _adopt(session: SessionBase, cookie_visit: dict) -> None:
+    """The cookie's searches in the session visit (which becomes the cookie's visit if none is in progress)."""
+    visit = session.get(VISIT_KEY)
+    if not isinstance(visit, dict) or int(time.time()) - int(visit.get("seen", 0)) > VISIT_IDLE:
+        visit = _current(session)
+        visit["key"] = cookie_visit["key"]
+    else:
+        visit = _current(session)
+    searches = list(visit["searches"])
+    for query in cookie_visit["searches"]:
+        if query not in searches:
+            searches.append(query)
+    visit["searches"] = searches[-MAX_ITEMS:]
+    _save(session, visit)
+
+
+class VisitSearchesMiddleware:
+    """
+    Moves the searches of a visitor's cookie (see the module docstring) into their
+    session visit, and drops the cookie once the session holds them. For a visitor
+    who has no session yet, they are put in the session only in memory: kept if the
+    request goes on to start a session, and costing nothing if it does not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        cookie_visit = visit_from_cookie(request)
+        if cookie_visit is None:
+            return self.get_response(request)
+        has_session = _has_session(request)
+        _adopt(request.session, cookie_visit)
+        if not has_session:
+            request.session.modified = False  # no session is written for this alone
+        response = self.get_response(request)
+        if has_session or request.session.modified:
+            response.delete_cookie(SEARCHES_COOKIE, samesite="Lax")
+        return response

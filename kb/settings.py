@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "articles.middleware.BadInputMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Moves a visitor's searches from their cookie into their session once they have one.
+    "articles.visits.VisitSearchesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
+from articles import analytics_batches
 from articles.models import Article, Category, HelpLink
+from articles.page_cache import content_memos_clear
 from articles.search.controls import forget_controls
 
 _counter = itertools.count(1)
@@ -18,8 +20,12 @@ _counter = itertools.count(1)
 def _clear_cache():
     cache.clear()
     forget_controls()  # held per process, like the cache: a rolled-back test's pins go with it
+    content_memos_clear()
     yield
     cache.clear()
+    content_memos_clear()
+    # Search analytics a test left unwritten belong to its rolled-back database.
+    analytics_batches._local.rows.clear()
 
 
 @pytest.fixture(autouse=True)

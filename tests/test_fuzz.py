@@ -17,6 +17,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.analytics import search_log_create
+from articles.models import SearchLog
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -76,7 +77,8 @@ def fill(route: str, article) -> str:
     """A real address for a route, with its converters given values that exist."""
     values = {
         "<slug:slug>": article.category.slug if "categor" in route else article.slug,
-        "<int:log_id>": str(search_log_create(query="billing", result_count=1).pk),
+        "<search_token:token>": search_log_create(query="billing", result_count=1).token,
+        "<int:log_id>": str(SearchLog.objects.create(query="billing", result_count=1).pk),
     }
     for converter, value in values.items():
         route = route.replace(converter, value)

@@ -197,7 +197,7 @@ def test_a_nul_byte_in_the_result_click_section_is_a_400(client, article):
     from articles.analytics import search_log_create
 
     log = search_log_create(query="billing", result_count=1)
-    url = reverse("articles:search_open", args=[log.pk, article.slug])
+    url = reverse("articles:search_open", args=[log.token, article.slug])
     assert client.get(url, {"section": "billing-terminated"}).status_code == 302
     assert client.get(url, {"section": "billing\x00terminated"}).status_code == 400
 

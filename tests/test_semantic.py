@@ -151,9 +151,11 @@ def test_the_search_page_labels_articles_offered_by_meaning(client, help_article
 
 
 def test_the_search_log_counts_articles_offered_by_meaning_as_no_result(client, help_articles):
+    from articles.analytics_batches import search_analytics_flush
     from articles.models import SearchLog
 
     client.get("/search/", {"q": "forgotten credentials"})
+    search_analytics_flush()
     assert SearchLog.objects.get().result_count == 0
 
 

@@ -164,7 +164,7 @@ def test_the_command_flushes_and_says_how_many(make_article):
     article_view_count(slug=article.slug)
     out = io.StringIO()
     call_command("flush_view_counts", stdout=out)
-    assert out.getvalue().strip() == "Stored 1 article view(s)." and views_of(article) == 1
+    assert out.getvalue().strip() == "Stored 1 article view(s) and 0 search(es)." and views_of(article) == 1
     assert cache.get(view_counts._counter_key(timezone.localdate().isoformat(), article.slug)) == 0
 
 

@@ -7,6 +7,7 @@ anything personal.
 """
 
 from django.db import models
+from django.utils import timezone
 
 from .content import Article
 
@@ -26,7 +27,8 @@ class VisitEvent(models.Model):
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="article"
     )
     query = models.CharField("search", max_length=200, blank=True, help_text="The normalised query of a search.")
-    created_at = models.DateTimeField("when", auto_now_add=True)
+    # When it happened, not when its buffered row was written (a search's: articles/analytics_batches.py).
+    created_at = models.DateTimeField("when", default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
+from ..addresses import slug_path
 from ..markdown import render_markdown
 from ..page_cache import content_changed
 from ..search.controls import MAX_BOOST, MIN_BOOST
@@ -87,7 +87,7 @@ class Category(models.Model):
         content_changed()
 
     def get_absolute_url(self):
-        return reverse("articles:category", args=[self.slug])
+        return slug_path("articles:category", self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -138,6 +138,12 @@ class ArticleQuerySet(PageContentQuerySet):
             for article_id in self.values_list("pk", flat=True):
                 unindex_article(article_id)
             return super().delete()
+
+    def promoted(self):
+        """Articles promoted to the home page (few among many: found through their index)."""
+        # Not promoted=True: on SQLite that compiles to the bare column, which no index answers,
+        # and the query then reads every published article.
+        return self.filter(promoted__in=[True])
 
     def listed(self):
         """Published articles in reading order, with what their links need."""
@@ -256,6 +262,16 @@ class Article(models.Model):
         ordering = ["category__position", "position", "title"]
         verbose_name = "article"
         verbose_name_plural = "articles"
+        indexes = [
+            # A category's published articles in reading order (the category page, an article's
+            # "More in" list, their count): read from the index alone, never from the articles'
+            # long rows, whatever the size of the category.
+            models.Index(
+                fields=["category", "status", "position", "title", "publish_at"], name="article_category_order"
+            ),
+            # The home page's few promoted articles, found without reading every article.
+            models.Index(fields=["promoted", "status"], name="article_promoted"),
+        ]
         permissions = [
             ("publish_article", "Can approve and publish articles"),
             ("review_article", "Can review articles"),
@@ -291,7 +307,7 @@ class Article(models.Model):
             content_changed()
 
     def get_absolute_url(self):
-        return reverse("articles:article", args=[self.slug])
+        return slug_path("articles:article", self.slug)
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from ..page_cache import content_changed, content_version
 from ..search import controls
@@ -138,7 +139,17 @@ class SearchLog(models.Model):
 
     query = models.CharField("query", max_length=200, db_index=True)
     result_count = models.PositiveIntegerField("results")
-    created_at = models.DateTimeField("searched at", auto_now_add=True, db_index=True)
+    # When the search was made, not when its buffered row was written (articles/analytics_batches.py).
+    created_at = models.DateTimeField("searched at", default=timezone.now, editable=False, db_index=True)
+    # Null, not "", for rows logged before searches had tokens: unique allows any number of nulls.
+    token = models.CharField(  # noqa: DJ001
+        "token",
+        max_length=20,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="A random id that the result links of the search carry, known before the row is written.",
+    )
     clicked_article = models.ForeignKey(
         "articles.Article",
         on_delete=models.SET_NULL,
