@@ -48,7 +48,7 @@ class FileLogBackend(BaseEmailBackend):
 _passed_barrier = False
 
 
-def _wait_at_barrier(timeout: float = 60.0) -> None:
+def _wait_at_barrier(timeout: float = 150.0) -> None:
     global _passed_barrier
     barrier = os.environ.get("KB_TEST_MAIL_BARRIER")
     if not barrier or _passed_barrier:

@@ -328,7 +328,7 @@ def test_two_senders_started_together_deliver_each_email_exactly_once(tmp_path, 
 
     env["KB_TEST_MAIL_BARRIER"] = f"{tmp_path / 'barrier'}:2"  # each waits with its first batch for the other
     runs = [start_sender(env, name) for name in (first, second)]
-    outputs = [run.communicate(timeout=120) for run in runs]
+    outputs = [run.communicate(timeout=240) for run in runs]
 
     assert [run.returncode for run in runs] == [0, 0], outputs
     lines = (tmp_path / "sent.log").read_text().splitlines()

@@ -325,12 +325,3 @@ def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article
 def test_forms_of_one_word_make_one_term(db):
     assert [t.alternatives for t in parse("lists list invalid").terms] == [(("lists",),), (("invalid",),)]
     assert [t.alternatives for t in parse("resetting reset").terms] == [(("resetting",),)]
-
-
-def test_result_addresses_match_the_article_pages_address():
-    from django.urls import reverse
-
-    from articles.search.catalog import article_url
-
-    assert article_url("reset-your-password") == reverse("articles:article", args=["reset-your-password"])
-    assert article_url("Setup_2-step") == reverse("articles:article", args=["Setup_2-step"])

@@ -9,14 +9,13 @@ than the database spends answering it, and a search is on the hot path of the
 page, the API and instant results.
 """
 
-import functools
-import re
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+
+from ..addresses import slug_path
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class ShownArticle:
 
     @property
     def url(self) -> str:
-        return article_url(self.slug)
+        return slug_path("articles:article", self.slug)
 
 
 @dataclass(frozen=True)
@@ -39,27 +38,6 @@ class ShownSection:
     title: str
     anchor: str
     text: str
-
-
-# A slug needs no quoting in a path (letters, digits, "-" and "_"): the article
-# address is reversed once per process and filled in, since reverse() costs as much
-# as a small query and a page shows up to 50 results.
-_SLUG_PLACEHOLDER = "slug-placeholder"
-_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-@functools.cache
-def _article_url_parts(script_prefix: str) -> tuple[str, str]:
-    url = reverse("articles:article", args=[_SLUG_PLACEHOLDER])
-    before, _, after = url.partition(_SLUG_PLACEHOLDER)
-    return before, after
-
-
-def article_url(slug: str) -> str:
-    if not _PLAIN_SLUG.fullmatch(slug):
-        return reverse("articles:article", args=[slug])
-    before, after = _article_url_parts(get_script_prefix())
-    return f"{before}{slug}{after}"
 
 
 def _table(model: str) -> str:
