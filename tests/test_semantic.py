@@ -180,6 +180,17 @@ def test_an_unknown_article_address_offers_articles_near_the_words_of_its_slug(c
     assert 'href="/articles/resetting-your-password/"' in content
 
 
+def test_an_unknown_article_address_whose_words_match_nothing_still_offers_the_nearest_by_meaning(
+    client, help_articles
+):
+    assert article_search("forgotten credentials").by_meaning is True  # no word of the slug matches
+    response = client.get("/articles/forgotten-credentials/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Articles that may be related" in content
+    assert 'href="/articles/resetting-your-password/"' in content
+
+
 def test_other_missing_pages_offer_no_articles(client, help_articles):
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "may be related" not in response.content.decode()
