@@ -23,14 +23,15 @@ import uuid
 from dataclasses import dataclass
 from itertools import islice
 
-import numpy as np
-from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max
+# First: it limits numpy's BLAS to one thread before numpy loads (see there).
+from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder  # isort: skip
 
-from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder
+import numpy as np  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.db.models import Count, Max  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
