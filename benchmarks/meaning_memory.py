@@ -64,10 +64,14 @@ def setup_django(database: Path) -> None:
 
 
 def fill(size: int, sections: float) -> None:
-    """N published articles with their sections and vectors, by bulk inserts (no indexing)."""
+    """
+    N published articles with their sections and vectors: articles by bulk_create,
+    sections and vectors by plain `executemany` (no model instances, so 100,000
+    articles and their 750,000 vectors load in minutes; nothing is indexed).
+    """
     import numpy as np
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from articles.models import Article, Category, MeaningVector, Section
     from articles.search.embedding import DIMENSIONS, MODEL_NAME
@@ -76,7 +80,11 @@ def fill(size: int, sections: float) -> None:
     rng = np.random.default_rng(42)
     category = Category.objects.create(name="Bench", slug="bench")
     batch = 2000
-    with transaction.atomic():
+    section_table, vector_table = Section._meta.db_table, MeaningVector._meta.db_table
+    columns = "article_id, position, level, title, anchor, text"
+    insert_section = f"INSERT INTO {section_table} ({columns}) VALUES (%s, %s, 2, %s, '', '')"
+    insert_vector = f"INSERT INTO {vector_table} (article_id, section_id, model, vector) VALUES (%s, %s, %s, %s)"
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, size, batch):
             count = min(batch, size - start)
             articles = Article.objects.bulk_create(
@@ -84,17 +92,18 @@ def fill(size: int, sections: float) -> None:
                 for n in range(start, start + count)
             )
             per_article = rng.integers(int(sections) - 2, int(sections) + 3, count)
-            section_rows = Section.objects.bulk_create(
-                Section(article=article, position=p, level=2, title=f"Part {p}")
-                for article, n in zip(articles, per_article, strict=True)
-                for p in range(n)
-            )
-            vectors = rng.standard_normal((count + len(section_rows), DIMENSIONS)).astype(np.float32)
+            owners = [(article.pk, p) for article, n in zip(articles, per_article, strict=True) for p in range(n)]
+            cursor.executemany(insert_section, [(pk, p, f"Part {p}") for pk, p in owners])
+            first = cursor.execute(f"SELECT MIN(id) FROM {section_table} WHERE article_id = %s", [articles[0].pk])
+            first = first.fetchone()[0]
+            section_ids = range(first, first + len(owners))  # one statement on an empty table: consecutive ids
+            vectors = rng.standard_normal((count + len(owners), DIMENSIONS)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            owners = [(a, None) for a in articles] + [(s.article, s) for s in section_rows]
-            MeaningVector.objects.bulk_create(
-                MeaningVector(article=a, section=s, model=MODEL_NAME, vector=v.astype("<f2").tobytes())
-                for (a, s), v in zip(owners, vectors, strict=True)
+            rows = [(a.pk, None) for a in articles]
+            rows += [(pk, sid) for (pk, _), sid in zip(owners, section_ids, strict=True)]
+            cursor.executemany(
+                insert_vector,
+                [(a, sid, MODEL_NAME, v.astype("<f2").tobytes()) for (a, sid), v in zip(rows, vectors, strict=True)],
             )
 
 

@@ -128,6 +128,32 @@ def test_the_vectors_in_memory_follow_saves_and_deletes(help_articles, make_arti
     assert set(semantic.vector_matrix().article_ids.tolist()) == loaded - {gone} | {new.pk}
 
 
+def _same(a, b):
+    names = ("article_ids", "categories", "articles", "sections", "section_scales", "section_start")
+    return all(np.array_equal(getattr(a, name), getattr(b, name)) for name in names)
+
+
+def test_after_edits_only_the_changed_articles_vectors_are_read_again(help_articles, make_article):
+    before = semantic.load_matrix("before")
+    closing = help_articles["closing"]
+    closing.body += "\n\n## Reopening\nWrite to support within 30 days to reopen a closed account."
+    closing.save()
+    help_articles["company"].delete()
+    make_article("Recovering a forgotten username", "If you forgot which username you used, ask for a reminder.")
+    updated = semantic.update_matrix(before, "after")
+    assert updated is not None and updated.version == "after"
+    assert _same(updated, semantic.load_matrix("after"))
+    assert semantic.update_matrix(updated, "again").rows == updated.rows  # nothing new: nothing read but the list
+
+
+def test_a_rebuild_loads_the_matrix_again_instead_of_updating_it(help_articles, monkeypatch):
+    before = semantic.load_matrix("before")
+    monkeypatch.setattr(semantic, "MAX_UPDATE_SHARE", 0.0)
+    monkeypatch.setattr(semantic, "UPDATE_MIN_ROWS", 0)
+    rebuild_index()
+    assert semantic.update_matrix(before, "after") is None
+
+
 def test_with_no_matching_word_search_offers_articles_near_in_meaning_flagged_as_such(help_articles):
     page = article_search("forgotten credentials")
     assert page.by_meaning is True

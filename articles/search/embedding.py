@@ -41,7 +41,7 @@ DIMENSIONS = 256
 # the cost of a lookup grows with the length.
 MAX_TOKENS = 512
 # Texts embedded together: their distinct tokens make one small matrix.
-EMBED_BATCH = 32
+EMBED_BATCH = 64
 # Words whose tokens are remembered (about 100 bytes each).
 WORD_CACHE_SIZE = 200_000
 VERSION_CACHE_KEY = "search:meaning:version"

@@ -50,6 +50,10 @@ MATRIX_DIMENSIONS = 128
 RECHECK_SECONDS = 60
 # Vectors read from the database per round trip when loading the matrix.
 LOAD_CHUNK = 5000
+# After a change, only the new rows are read (update_matrix()), unless there are
+# more than this share of the matrix (and more than UPDATE_MIN_ROWS): then all.
+MAX_UPDATE_SHARE = 0.1
+UPDATE_MIN_ROWS = 1000
 
 _lock = threading.Lock()
 _encoder: Encoder | None = None
@@ -180,7 +184,8 @@ class VectorMatrix:
     (`sections * section_scales` is the vector), in article order: article row
     i's sections are rows section_start[i]:section_start[i + 1]. A search
     multiplies the query by the article matrix (one BLAS call) and by the
-    sections of its candidate articles only.
+    sections of its candidate articles only. `last_id` is the highest stored
+    row read, from where the next reload reads (update_matrix()).
     """
 
     version: str
@@ -190,11 +195,17 @@ class VectorMatrix:
     sections: np.ndarray
     section_scales: np.ndarray
     section_start: np.ndarray
+    last_id: int = 0
 
     @property
     def nbytes(self) -> int:
         names = ("article_ids", "categories", "articles", "sections", "section_scales", "section_start")
         return sum(getattr(self, name).nbytes for name in names)
+
+    @property
+    def rows(self) -> int:
+        """How many stored vectors it holds."""
+        return len(self.article_ids) + len(self.sections)
 
 
 def shorten(vectors: np.ndarray) -> np.ndarray:
@@ -213,26 +224,31 @@ def _stored(chunks: list[bytes]) -> np.ndarray:
     return np.frombuffer(b"".join(chunks), dtype="<f2").reshape(len(chunks), DIMENSIONS)
 
 
-def load_matrix(version: str) -> VectorMatrix:
+def _current_rows():
+    return _model().objects.filter(model=MODEL_NAME)
+
+
+def _read(rows, version: str) -> VectorMatrix:
     """
-    Read every current vector in one query, a chunk at a time, so that memory
-    never holds much more than the finished matrix.
+    A matrix of the stored rows `rows` (ordered by article, then id), read a
+    chunk at a time, so that memory never holds much more than the result.
     """
-    rows = _model().objects.filter(model=MODEL_NAME).order_by("article_id", "id")
-    rows = rows.values_list("article_id", "section_id", "article__category_id", "vector").iterator(
-        chunk_size=LOAD_CHUNK
-    )
+    rows = rows.order_by("article_id", "id")
+    rows = rows.values_list("id", "article_id", "section_id", "article__category_id", "vector")
+    rows = rows.iterator(chunk_size=LOAD_CHUNK)
     ids, categories, articles, owners, sections, scales = [], [], [], [], [], []
+    last_id = 0
     while chunk := list(islice(rows, LOAD_CHUNK)):
-        heads = [row for row in chunk if row[1] is None]
-        parts = [row for row in chunk if row[1] is not None]
+        last_id = max(last_id, max(row[0] for row in chunk))
+        heads = [row for row in chunk if row[2] is None]
+        parts = [row for row in chunk if row[2] is not None]
         if heads:
-            ids.append(np.array([row[0] for row in heads], dtype=np.int64))
-            categories.append(np.array([row[2] for row in heads], dtype=np.int64))
-            articles.append(shorten(_stored([bytes(row[3]) for row in heads])))
+            ids.append(np.array([row[1] for row in heads], dtype=np.int64))
+            categories.append(np.array([row[3] for row in heads], dtype=np.int64))
+            articles.append(shorten(_stored([bytes(row[4]) for row in heads])))
         if parts:
-            owners.append(np.array([row[0] for row in parts], dtype=np.int64))
-            quantized, scale = _quantize(shorten(_stored([bytes(row[3]) for row in parts])))
+            owners.append(np.array([row[1] for row in parts], dtype=np.int64))
+            quantized, scale = _quantize(shorten(_stored([bytes(row[4]) for row in parts])))
             sections.append(quantized)
             scales.append(scale)
 
@@ -252,16 +268,71 @@ def load_matrix(version: str) -> VectorMatrix:
         sections=join(sections, np.int8, MATRIX_DIMENSIONS),
         section_scales=join(scales, np.float32),
         section_start=np.searchsorted(owner_rows, np.arange(len(article_ids) + 1)),
+        last_id=last_id,
     )
+
+
+def load_matrix(version: str) -> VectorMatrix:
+    """Every current vector, in one query read a chunk at a time."""
+    return _read(_current_rows(), version)
+
+
+def _subset(matrix: VectorMatrix, rows: np.ndarray) -> VectorMatrix:
+    """The matrix of the given article rows, in that order, with their sections."""
+    section_rows, _ = _section_rows(matrix, rows)
+    counts = matrix.section_start[rows + 1] - matrix.section_start[rows]
+    return VectorMatrix(
+        version=matrix.version,
+        article_ids=matrix.article_ids[rows],
+        categories=matrix.categories[rows],
+        articles=matrix.articles[rows],
+        sections=matrix.sections[section_rows],
+        section_scales=matrix.section_scales[section_rows],
+        section_start=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        last_id=matrix.last_id,
+    )
+
+
+def update_matrix(matrix: VectorMatrix, version: str) -> VectorMatrix | None:
+    """
+    `matrix` brought up to date by reading only what changed since it was read:
+    the rows written after its `last_id` (an edit deletes an article's vectors
+    and writes new ones, so they replace all of that article's rows), and the
+    list of articles that still have vectors (what was removed). None when a
+    full load is the better path: many new rows (a rebuild), or the result does
+    not hold as many rows as the table (a write that committed out of order).
+    """
+    total = _current_rows().count()
+    new_rows = _current_rows().filter(id__gt=matrix.last_id)
+    if new_rows.count() > max(UPDATE_MIN_ROWS, MAX_UPDATE_SHARE * matrix.rows):
+        return None
+    fresh = _read(new_rows, version)
+    present = np.fromiter(_current_rows().filter(section=None).values_list("article_id", flat=True), dtype=np.int64)
+    keep = np.isin(matrix.article_ids, present) & ~np.isin(matrix.article_ids, fresh.article_ids)
+    kept = _subset(matrix, np.flatnonzero(keep))
+    both = VectorMatrix(
+        version=version,
+        article_ids=np.concatenate([kept.article_ids, fresh.article_ids]),
+        categories=np.concatenate([kept.categories, fresh.categories]),
+        articles=np.concatenate([kept.articles, fresh.articles]),
+        sections=np.concatenate([kept.sections, fresh.sections]),
+        section_scales=np.concatenate([kept.section_scales, fresh.section_scales]),
+        section_start=np.concatenate([kept.section_start, kept.section_start[-1] + fresh.section_start[1:]]),
+        last_id=max(matrix.last_id, fresh.last_id),
+    )
+    result = _subset(both, np.argsort(both.article_ids, kind="stable"))
+    result.version = version
+    return result if result.rows == total else None
 
 
 class _MatrixHolder:
     """
-    This process's matrix. It is reloaded when the version in the cache changes
-    (each write of vectors sets a new one), and, since a local-memory cache is
-    not shared between processes, also when a look at the table once every
-    RECHECK_SECONDS finds other vectors than were loaded (their count and
-    highest id).
+    This process's matrix. It is brought up to date when the version in the
+    cache changes (each write of vectors sets a new one): only the rows written
+    since are read (update_matrix()), or everything again when that is cheaper.
+    Since a local-memory cache is not shared between processes, a look at the
+    table once every RECHECK_SECONDS also catches other vectors than were
+    loaded (their count and highest id).
     """
 
     def __init__(self):
@@ -287,7 +358,8 @@ class _MatrixHolder:
                 if self.current is None or self.current is current:
                     self.fingerprint = _fingerprint()
                     self.checked = time.monotonic()
-                    self.current = load_matrix(version)
+                    updated = update_matrix(current, version) if current is not None else None
+                    self.current = updated if updated is not None else load_matrix(version)
                 current = self.current
         return current
 
