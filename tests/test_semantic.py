@@ -119,6 +119,13 @@ def test_fusion_lifts_the_article_a_paraphrase_means_above_a_better_word_match(h
         assert semantic.fuse(lexical, "the company is shutting down, end the subscription forever").ranked == lexical
 
 
+def test_a_one_word_query_keeps_its_lexical_ranking(help_articles):
+    company, closing = help_articles["company"].pk, help_articles["closing"].pk
+    lexical = [(company, None, 1.0), (closing, 7, 0.9)]
+    assert semantic.fuse(lexical, "subscription").ranked == lexical
+    assert semantic.fuse([], "passphrase").by_meaning is True  # with no match, still the nearest by meaning
+
+
 def test_the_vectors_in_memory_follow_saves_and_deletes(help_articles, make_article):
     loaded = set(semantic.vector_matrix().article_ids.tolist())
     assert loaded == {a.pk for a in help_articles.values()}

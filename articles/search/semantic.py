@@ -11,9 +11,9 @@ key in the cache changes, i.e. after an article was indexed or removed. If the
 model cannot load, search runs on its lexical ranking alone, and /healthz and
 the log say so.
 
-Fusion: `fuse()` blends the lexical ranking with the articles nearest in
-meaning (reciprocal rank fusion, constants tuned on the tuning half of the
-relevance queries); the lexical ranking still picks each article's section.
+Fusion: `fuse()` blends the lexical ranking's scores with closeness in meaning
+and adds the articles nearest in meaning (constants tuned on the tuning half of
+the relevance queries); the lexical ranking still picks each article's section.
 """
 
 import ctypes
@@ -426,6 +426,11 @@ MEANING_CANDIDATES = 30
 ARTICLE_SHARE = 0.0
 # Instead of rank fusion, when set: lexical score / best lexical score + BLEND_WEIGHT * meaning score.
 BLEND_WEIGHT = 2.0
+# Queries of fewer words keep their lexical ranking: a single word's vector is
+# that word's, close to every article that repeats it in a short title, and among
+# 10,000 articles blending it cost single words half their MRR (docs/search-meaning.md).
+# They still get the nearest articles when no word matched.
+MIN_BLEND_WORDS = 2
 # An article that matched no word joins the ranking, or is offered when nothing
 # matched, only when its own cosine with the query is at least this.
 RELATED_MIN_SIMILARITY = 0.30
@@ -472,6 +477,8 @@ def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10)
     the nearest articles close enough to count as related, flagged `by_meaning`.
     Without the model (or vectors), the lexical ranking unchanged.
     """
+    if ranked and len(text.split()) < MIN_BLEND_WORDS:
+        return Fused(ranked)
     vector = embed_query(text)
     if vector is None:
         return Fused(ranked)
