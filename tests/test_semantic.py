@@ -141,6 +141,8 @@ def _same(a, b):
 
 
 def test_after_edits_only_the_changed_articles_vectors_are_read_again(help_articles, make_article):
+    for n in range(3):  # kept articles on both sides of the changed ones
+        make_article(f"Sending limits {n}", f"Each plan sends {n} thousand messages.\n\n## Over the limit\nWait.")
     before = semantic.load_matrix("before")
     closing = help_articles["closing"]
     closing.body += "\n\n## Reopening\nWrite to support within 30 days to reopen a closed account."

@@ -309,22 +309,6 @@ def load_matrix(version: str) -> VectorMatrix:
     return _read(_current_rows(), version)
 
 
-def _subset(matrix: VectorMatrix, rows: np.ndarray) -> VectorMatrix:
-    """The matrix of the given article rows, in that order, with their sections."""
-    section_rows, _ = _section_rows(matrix, rows)
-    counts = matrix.section_start[rows + 1] - matrix.section_start[rows]
-    return VectorMatrix(
-        version=matrix.version,
-        article_ids=matrix.article_ids[rows],
-        categories=matrix.categories[rows],
-        articles=matrix.articles[rows],
-        sections=matrix.sections[section_rows],
-        section_scales=matrix.section_scales[section_rows],
-        section_start=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-        last_id=matrix.last_id,
-    )
-
-
 def update_matrix(matrix: VectorMatrix, version: str) -> VectorMatrix | None:
     """
     `matrix` brought up to date by reading only what changed since it was read:
@@ -333,6 +317,10 @@ def update_matrix(matrix: VectorMatrix, version: str) -> VectorMatrix | None:
     list of articles that still have vectors (what was removed). None when a
     full load is the better path: many new rows (a rebuild), or the result does
     not hold as many rows as the table (a write that committed out of order).
+
+    The result is built in arrays of its final size, copying the kept rows in
+    runs of consecutive articles, so an edit costs one new matrix while the old
+    one serves the searches still running, and no copies in between.
     """
     total = _current_rows().count()
     new_rows = _current_rows().filter(id__gt=matrix.last_id)
@@ -341,19 +329,40 @@ def update_matrix(matrix: VectorMatrix, version: str) -> VectorMatrix | None:
     fresh = _read(new_rows, version)
     present = np.fromiter(_current_rows().filter(section=None).values_list("article_id", flat=True), dtype=np.int64)
     keep = np.isin(matrix.article_ids, present) & ~np.isin(matrix.article_ids, fresh.article_ids)
-    kept = _subset(matrix, np.flatnonzero(keep))
-    both = VectorMatrix(
+    kept_rows = np.flatnonzero(keep)
+    count = len(kept_rows) + len(fresh.article_ids)
+    # Where each fresh article and each kept one goes: both lists are in article id order.
+    fresh_at = np.searchsorted(matrix.article_ids[kept_rows], fresh.article_ids) + np.arange(len(fresh.article_ids))
+    kept_at = np.ones(count, dtype=bool)
+    kept_at[fresh_at] = False
+    kept_at = np.flatnonzero(kept_at)
+    section_counts = np.empty(count, dtype=np.int64)
+    section_counts[kept_at] = np.diff(matrix.section_start)[kept_rows]
+    section_counts[fresh_at] = np.diff(fresh.section_start)
+    section_start = np.concatenate([[0], np.cumsum(section_counts)]).astype(np.int64)
+    result = VectorMatrix(
         version=version,
-        article_ids=np.concatenate([kept.article_ids, fresh.article_ids]),
-        categories=np.concatenate([kept.categories, fresh.categories]),
-        articles=np.concatenate([kept.articles, fresh.articles]),
-        sections=np.concatenate([kept.sections, fresh.sections]),
-        section_scales=np.concatenate([kept.section_scales, fresh.section_scales]),
-        section_start=np.concatenate([kept.section_start, kept.section_start[-1] + fresh.section_start[1:]]),
+        article_ids=np.empty(count, dtype=np.int64),
+        categories=np.empty(count, dtype=np.int64),
+        articles=np.empty((count, MATRIX_DIMENSIONS), dtype=np.float32),
+        sections=np.empty((section_start[-1], MATRIX_DIMENSIONS), dtype=np.int8),
+        section_scales=np.empty(section_start[-1], dtype=np.float32),
+        section_start=section_start,
         last_id=max(matrix.last_id, fresh.last_id),
     )
-    result = _subset(both, np.argsort(both.article_ids, kind="stable"))
-    result.version = version
+    for source, rows, at in ((fresh, np.arange(len(fresh.article_ids)), fresh_at), (matrix, kept_rows, kept_at)):
+        # Runs of articles consecutive in both the source and the result: slices, no copies in between.
+        breaks = np.flatnonzero((np.diff(rows) != 1) | (np.diff(at) != 1)) + 1
+        for first, last in zip(np.r_[0, breaks], np.r_[breaks, len(rows)], strict=True):
+            if first == last:
+                continue
+            old, new = slice(rows[first], rows[last - 1] + 1), slice(at[first], at[last - 1] + 1)
+            for name in ("article_ids", "categories", "articles"):
+                getattr(result, name)[new] = getattr(source, name)[old]
+            old_sections = slice(source.section_start[old.start], source.section_start[old.stop])
+            new_sections = slice(result.section_start[new.start], result.section_start[new.stop])
+            result.sections[new_sections] = source.sections[old_sections]
+            result.section_scales[new_sections] = source.section_scales[old_sections]
     return result if result.rows == total else None
 
 
