@@ -322,7 +322,9 @@ def update_matrix(matrix: VectorMatrix, version: str) -> VectorMatrix | None:
     runs of consecutive articles, so an edit costs one new matrix while the old
     one serves the searches still running, and no copies in between.
     """
-    total = _current_rows().count()
+    total, last = _current_rows().aggregate(count=Count("id"), last=Max("id")).values()
+    if (last or 0) < matrix.last_id:
+        return None  # rows it holds are gone and ids may come again (a restored backup)
     new_rows = _current_rows().filter(id__gt=matrix.last_id)
     if new_rows.count() > max(UPDATE_MIN_ROWS, MAX_UPDATE_SHARE * matrix.rows):
         return None
@@ -384,8 +386,10 @@ class _MatrixHolder:
 
     def get(self) -> VectorMatrix:
         version = cache.get(VERSION_CACHE_KEY)
-        if version is None:
-            # A cleared or restarted cache: start a new version that all processes share.
+        # A cleared or restarted cache says nothing of what changed since: load everything.
+        restarted = version is None
+        if restarted:
+            # Start a new version that all processes share.
             version = uuid.uuid4().hex
             cache.add(VERSION_CACHE_KEY, version, None)
             version = cache.get(VERSION_CACHE_KEY) or version
@@ -399,7 +403,7 @@ class _MatrixHolder:
                 if self.current is None or self.current is current:
                     self.fingerprint = _fingerprint()
                     self.checked = time.monotonic()
-                    updated = update_matrix(current, version) if current is not None else None
+                    updated = update_matrix(current, version) if current is not None and not restarted else None
                     self.current = updated if updated is not None else load_matrix(version)
                 current = self.current
         return current
