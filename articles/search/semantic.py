@@ -161,7 +161,13 @@ def meaning_vectors_clear() -> None:
 
 
 def vectors_changed() -> None:
-    """Tell every process to reload its matrix: now, and again at commit (another may reload in between)."""
+    """
+    Tell every process to reload its matrix: now, and again at commit (another
+    may reload in between). This process loads its own in full: it may have read
+    rows of this transaction, whose ids come again if it rolls back, which an
+    update (update_matrix()) could not tell from the rows it holds.
+    """
+    _matrix.clear()
     _new_version()
     transaction.on_commit(_new_version)
 
