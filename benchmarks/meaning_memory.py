@@ -12,7 +12,9 @@ child process then loads the matrix as a web worker does (semantic.vector_matrix
 and reports: the resident memory it added (VmRSS after minus before, which counts the
 model too), the matrix's own bytes, the peak while loading, the load time, and the
 cost of fuse() per query: embedding the query, scoring every article, and the
-sections of 100 lexical candidates, the work search adds to each query.
+sections of 100 lexical candidates, the work search adds to each query; then
+one article's vectors are written again, as an edit does, and the time to
+bring the matrix up to date is measured (update s).
 """
 
 import argparse
@@ -64,10 +66,14 @@ def setup_django(database: Path) -> None:
 
 
 def fill(size: int, sections: float) -> None:
-    """N published articles with their sections and vectors, by bulk inserts (no indexing)."""
+    """
+    N published articles with their sections and vectors: articles by bulk_create,
+    sections and vectors by plain `executemany` (no model instances, so 100,000
+    articles and their 750,000 vectors load in minutes; nothing is indexed).
+    """
     import numpy as np
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from articles.models import Article, Category, MeaningVector, Section
     from articles.search.embedding import DIMENSIONS, MODEL_NAME
@@ -76,7 +82,11 @@ def fill(size: int, sections: float) -> None:
     rng = np.random.default_rng(42)
     category = Category.objects.create(name="Bench", slug="bench")
     batch = 2000
-    with transaction.atomic():
+    section_table, vector_table = Section._meta.db_table, MeaningVector._meta.db_table
+    columns = "article_id, position, level, title, anchor, text"
+    insert_section = f"INSERT INTO {section_table} ({columns}) VALUES (%s, %s, 2, %s, '', '')"
+    insert_vector = f"INSERT INTO {vector_table} (article_id, section_id, model, vector) VALUES (%s, %s, %s, %s)"
+    with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, size, batch):
             count = min(batch, size - start)
             articles = Article.objects.bulk_create(
@@ -84,17 +94,18 @@ def fill(size: int, sections: float) -> None:
                 for n in range(start, start + count)
             )
             per_article = rng.integers(int(sections) - 2, int(sections) + 3, count)
-            section_rows = Section.objects.bulk_create(
-                Section(article=article, position=p, level=2, title=f"Part {p}")
-                for article, n in zip(articles, per_article, strict=True)
-                for p in range(n)
-            )
-            vectors = rng.standard_normal((count + len(section_rows), DIMENSIONS)).astype(np.float32)
+            owners = [(article.pk, p) for article, n in zip(articles, per_article, strict=True) for p in range(n)]
+            cursor.executemany(insert_section, [(pk, p, f"Part {p}") for pk, p in owners])
+            first = cursor.execute(f"SELECT MIN(id) FROM {section_table} WHERE article_id = %s", [articles[0].pk])
+            first = first.fetchone()[0]
+            section_ids = range(first, first + len(owners))  # one statement on an empty table: consecutive ids
+            vectors = rng.standard_normal((count + len(owners), DIMENSIONS)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            owners = [(a, None) for a in articles] + [(s.article, s) for s in section_rows]
-            MeaningVector.objects.bulk_create(
-                MeaningVector(article=a, section=s, model=MODEL_NAME, vector=v.astype("<f2").tobytes())
-                for (a, s), v in zip(owners, vectors, strict=True)
+            rows = [(a.pk, None) for a in articles]
+            rows += [(pk, sid) for (pk, _), sid in zip(owners, section_ids, strict=True)]
+            cursor.executemany(
+                insert_vector,
+                [(a, sid, MODEL_NAME, v.astype("<f2").tobytes()) for (a, sid), v in zip(rows, vectors, strict=True)],
             )
 
 
@@ -122,6 +133,21 @@ def measure(queries: int) -> dict:
         semantic.fuse(ranked, text)
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
+    # An edit: one article's vectors written again, then the matrix brought up to date.
+    from articles.models import MeaningVector
+
+    article_id = int(matrix.article_ids[len(matrix.article_ids) // 2])
+    stored = list(MeaningVector.objects.filter(article_id=article_id).values_list("section_id", "model", "vector"))
+    MeaningVector.objects.filter(article_id=article_id).delete()
+    MeaningVector.objects.bulk_create(
+        MeaningVector(article_id=article_id, section_id=section, model=model, vector=vector)
+        for section, model, vector in stored
+    )
+    semantic._new_version()  # as a write by another process does: this one updates its matrix
+    start = time.perf_counter()
+    updated = semantic.vector_matrix()
+    update_s = time.perf_counter() - start
+    assert updated is not matrix and updated.rows == matrix.rows
     return {
         "articles": len(matrix.article_ids),
         "sections": len(matrix.sections),
@@ -131,6 +157,7 @@ def measure(queries: int) -> dict:
         "rss_added_mb": round(loaded - before, 1),
         "peak_rss_mb": round(peak_mb(), 1),
         "load_s": round(load_s, 2),
+        "update_s": round(update_s, 3),
         "fuse_p50_ms": round(timings[len(timings) // 2], 3),
         "fuse_p95_ms": round(timings[int(len(timings) * 0.95)], 3),
     }
@@ -149,8 +176,8 @@ def main(argv=None):
         return
     print(f"$ python benchmarks/meaning_memory.py --sizes {args.sizes} --sections {args.sections}\n")
     columns = ["articles", "sections", "model MB", "matrix MB", "RSS added by matrix MB", "peak RSS MB", "load s"]
-    print("| " + " | ".join([*columns, "fuse p50 ms", "fuse p95 ms"]) + " |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| " + " | ".join([*columns, "update s", "fuse p50 ms", "fuse p95 ms"]) + " |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="kb-meaning-") as tmp:
             database = Path(tmp) / "meaning.sqlite3"
@@ -169,7 +196,7 @@ def main(argv=None):
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(
                 f"| {r['articles']:,} | {r['sections']:,} | {r['model_mb']} | {r['matrix_mb']} |"
-                f" {r['rss_added_by_matrix_mb']} | {r['peak_rss_mb']} | {r['load_s']} |"
+                f" {r['rss_added_by_matrix_mb']} | {r['peak_rss_mb']} | {r['load_s']} | {r['update_s']} |"
                 f" {r['fuse_p50_ms']} | {r['fuse_p95_ms']} |",
                 flush=True,
             )

@@ -24,10 +24,11 @@ if str(ROOT) not in sys.path:
 from benchmarks import relevance  # noqa: E402
 
 GRID = {
-    "BLEND_WEIGHT": [0, 1, 2, 3, 4],
+    "BLEND_WEIGHT": [1, 2, 3],
+    "MIN_BLEND_WORDS": [1, 2, 3],
     "ARTICLE_SHARE": [0.0, 1.0],
     "MEANING_CANDIDATES": [30],
-    "MEANING_ONLY_MIN_SIMILARITY": [0.2, 0.3, 0.4, 0.5],
+    "RELATED_MIN_SIMILARITY": [0.3],
 }
 
 
@@ -36,8 +37,9 @@ def main(argv=None):
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--background", type=int, default=0)
     parser.add_argument("--postgres-url", default=relevance.DEFAULT_POSTGRES_URL)
+    parser.add_argument("--database", default=relevance.BENCH_DATABASE, help="PostgreSQL database name prefix")
     args = parser.parse_args(argv)
-    database = relevance.bench_database() + "_tuning"
+    database = relevance.bench_database(args.database) + "_tuning"
     with tempfile.TemporaryDirectory(prefix="kb-tuning-") as tmp:
         if args.engine == "sqlite":
             os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'tuning.sqlite3'}"
@@ -61,13 +63,11 @@ def main(argv=None):
                 relevance.load_background(args.background)
             queries = [q for q in relevance.load_queries() if relevance.query_half(q["query"]) == "tuning"]
             results = []
-            original = semantic.MEANING_WEIGHT
-            semantic.MEANING_WEIGHT = 0.0
-            lexical = relevance.score(queries, relevance.engine_rankings(queries))["all"]["mrr"]
-            semantic.MEANING_WEIGHT = original
+            lexical = relevance.score(queries, relevance.lexical_rankings(queries))["all"]["mrr"]
             for values in itertools.product(*GRID.values()):
                 settings = dict(zip(GRID, values, strict=True))
                 for name, value in settings.items():
+                    assert hasattr(semantic, name), name
                     setattr(semantic, name, value)
                 metrics = relevance.score(queries, relevance.engine_rankings(queries))
                 results.append((metrics["all"]["mrr"], settings, metrics))

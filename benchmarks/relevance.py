@@ -6,8 +6,8 @@ Search relevance: how often `article_search()` puts the right article (and secti
                                    [--background N]
 
 Each engine gets a throwaway database (a temporary SQLite file, or the PostgreSQL
-database kb_relevance_bench_<process id>, dropped at the end: concurrent runs never
-drop each other's), migrated and loaded with relevance/corpus/ by
+database <--database>_<process id>, kb_relevance_bench_<process id> by default,
+dropped at the end: concurrent runs never drop each other's), migrated and loaded with relevance/corpus/ by
 `manage.py import_articles`; each query in relevance/queries.yaml is searched with
 limit=10. Scores per kind of query: MRR@10, recall@1/@5 by article, and the section
 hit rate; plain article-level BM25 is the baseline. Settings are fixed once Django
@@ -222,9 +222,9 @@ def postgres_url(base: str, database: str) -> str:
     return urlunsplit(parts._replace(path="/" + database))
 
 
-def bench_database() -> str:
+def bench_database(prefix: str = BENCH_DATABASE) -> str:
     """This run's PostgreSQL database: the process id keeps concurrent runs apart."""
-    return f"{BENCH_DATABASE}_{os.getpid()}"
+    return f"{prefix}_{os.getpid()}"
 
 
 def recreate_postgres_database(base: str, database: str, *, drop_only=False) -> None:
@@ -240,9 +240,9 @@ def recreate_postgres_database(base: str, database: str, *, drop_only=False) -> 
         sys.exit(f"PostgreSQL at {base} is not usable: {error}")
 
 
-def run_engine(engine: str, pg_base: str, background: int = 0) -> dict:
+def run_engine(engine: str, pg_base: str, background: int = 0, prefix: str = BENCH_DATABASE) -> dict:
     """Set up a throwaway database for `engine`, load the corpus (and background) and score every query."""
-    database = bench_database()
+    database = bench_database(prefix)
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
         if engine == "sqlite":
             os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'relevance.sqlite3'}"
@@ -281,7 +281,7 @@ def run_child(engine: str, args) -> dict:
     """Run one engine in a fresh interpreter (settings are fixed once Django starts)."""
     script = str(Path(__file__).resolve())
     command = [sys.executable, script, "--engine", engine, "--json", "--postgres-url", args.postgres_url]
-    command += ["--background", str(args.background)]
+    command += ["--background", str(args.background), "--database", args.database]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"{engine} run failed:\n{done.stderr}")
@@ -357,6 +357,9 @@ def main(argv=None) -> None:
     parser.add_argument("--failures", action="store_true", help="list queries whose article is not first")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL, help="server for the postgres run")
     parser.add_argument(
+        "--database", default=BENCH_DATABASE, help="name of the PostgreSQL database (the process id is appended)"
+    )
+    parser.add_argument(
         "--background", type=int, default=0, metavar="N", help="also load N synthetic articles that only compete"
     )
     args = parser.parse_args(argv)
@@ -367,7 +370,7 @@ def main(argv=None) -> None:
     if args.engine == "both":
         engines = {name: run_child(name, args) for name in ("sqlite", "postgres")}
     else:
-        engines = {args.engine: run_engine(args.engine, args.postgres_url, args.background)}
+        engines = {args.engine: run_engine(args.engine, args.postgres_url, args.background, args.database)}
     command = "python " + shlex.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     results = {
         "command": command,

@@ -119,6 +119,13 @@ def test_fusion_lifts_the_article_a_paraphrase_means_above_a_better_word_match(h
         assert semantic.fuse(lexical, "the company is shutting down, end the subscription forever").ranked == lexical
 
 
+def test_a_one_word_query_keeps_its_lexical_ranking(help_articles):
+    company, closing = help_articles["company"].pk, help_articles["closing"].pk
+    lexical = [(company, None, 1.0), (closing, 7, 0.9)]
+    assert semantic.fuse(lexical, "subscription").ranked == lexical
+    assert semantic.fuse([], "passphrase").by_meaning is True  # with no match, still the nearest by meaning
+
+
 def test_the_vectors_in_memory_follow_saves_and_deletes(help_articles, make_article):
     loaded = set(semantic.vector_matrix().article_ids.tolist())
     assert loaded == {a.pk for a in help_articles.values()}
@@ -126,6 +133,34 @@ def test_the_vectors_in_memory_follow_saves_and_deletes(help_articles, make_arti
     gone = help_articles["company"].pk
     help_articles["company"].delete()
     assert set(semantic.vector_matrix().article_ids.tolist()) == loaded - {gone} | {new.pk}
+
+
+def _same(a, b):
+    names = ("article_ids", "categories", "articles", "sections", "section_scales", "section_start")
+    return all(np.array_equal(getattr(a, name), getattr(b, name)) for name in names)
+
+
+def test_after_edits_only_the_changed_articles_vectors_are_read_again(help_articles, make_article):
+    for n in range(3):  # kept articles on both sides of the changed ones
+        make_article(f"Sending limits {n}", f"Each plan sends {n} thousand messages.\n\n## Over the limit\nWait.")
+    before = semantic.load_matrix("before")
+    closing = help_articles["closing"]
+    closing.body += "\n\n## Reopening\nWrite to support within 30 days to reopen a closed account."
+    closing.save()
+    help_articles["company"].delete()
+    make_article("Recovering a forgotten username", "If you forgot which username you used, ask for a reminder.")
+    updated = semantic.update_matrix(before, "after")
+    assert updated is not None and updated.version == "after"
+    assert _same(updated, semantic.load_matrix("after"))
+    assert semantic.update_matrix(updated, "again").rows == updated.rows  # nothing new: nothing read but the list
+
+
+def test_a_rebuild_loads_the_matrix_again_instead_of_updating_it(help_articles, monkeypatch):
+    before = semantic.load_matrix("before")
+    monkeypatch.setattr(semantic, "MAX_UPDATE_SHARE", 0.0)
+    monkeypatch.setattr(semantic, "UPDATE_MIN_ROWS", 0)
+    rebuild_index()
+    assert semantic.update_matrix(before, "after") is None
 
 
 def test_with_no_matching_word_search_offers_articles_near_in_meaning_flagged_as_such(help_articles):
@@ -176,6 +211,17 @@ def test_the_api_flags_articles_offered_by_meaning_and_keeps_its_fields(client, 
 
 def test_an_unknown_article_address_offers_articles_near_the_words_of_its_slug(client, help_articles):
     response = client.get("/articles/how-to-reset-my-pasword/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Articles that may be related" in content
+    assert 'href="/articles/resetting-your-password/"' in content
+
+
+def test_an_unknown_article_address_whose_words_match_nothing_still_offers_the_nearest_by_meaning(
+    client, help_articles
+):
+    assert article_search("forgotten credentials").by_meaning is True  # no word of the slug matches
+    response = client.get("/articles/forgotten-credentials/")
     content = response.content.decode()
     assert response.status_code == 404
     assert "Articles that may be related" in content

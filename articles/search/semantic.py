@@ -11,11 +11,12 @@ key in the cache changes, i.e. after an article was indexed or removed. If the
 model cannot load, search runs on its lexical ranking alone, and /healthz and
 the log say so.
 
-Fusion: `fuse()` blends the lexical ranking with the articles nearest in
-meaning (reciprocal rank fusion, constants tuned on the tuning half of the
-relevance queries); the lexical ranking still picks each article's section.
+Fusion: `fuse()` blends the lexical ranking's scores with closeness in meaning
+and adds the articles nearest in meaning (constants tuned on the tuning half of
+the relevance queries); the lexical ranking still picks each article's section.
 """
 
+import ctypes
 import logging
 import threading
 import time
@@ -23,14 +24,15 @@ import uuid
 from dataclasses import dataclass
 from itertools import islice
 
-import numpy as np
-from django.apps import apps
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Max
+# First: it limits numpy's BLAS to one thread before numpy loads (see there).
+from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder  # isort: skip
 
-from .embedding import DIMENSIONS, MODEL_NAME, Encoder, ModelUnavailable, load_encoder
+import numpy as np  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.db.models import Count, Max  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,10 @@ MATRIX_DIMENSIONS = 128
 RECHECK_SECONDS = 60
 # Vectors read from the database per round trip when loading the matrix.
 LOAD_CHUNK = 5000
+# After a change, only the new rows are read (update_matrix()), unless there are
+# more than this share of the matrix (and more than UPDATE_MIN_ROWS): then all.
+MAX_UPDATE_SHARE = 0.1
+UPDATE_MIN_ROWS = 1000
 
 _lock = threading.Lock()
 _encoder: Encoder | None = None
@@ -155,7 +161,13 @@ def meaning_vectors_clear() -> None:
 
 
 def vectors_changed() -> None:
-    """Tell every process to reload its matrix: now, and again at commit (another may reload in between)."""
+    """
+    Tell every process to reload its matrix: now, and again at commit (another
+    may reload in between). This process loads its own in full: it may have read
+    rows of this transaction, whose ids come again if it rolls back, which an
+    update (update_matrix()) could not tell from the rows it holds.
+    """
+    _matrix.clear()
     _new_version()
     transaction.on_commit(_new_version)
 
@@ -179,7 +191,8 @@ class VectorMatrix:
     (`sections * section_scales` is the vector), in article order: article row
     i's sections are rows section_start[i]:section_start[i + 1]. A search
     multiplies the query by the article matrix (one BLAS call) and by the
-    sections of its candidate articles only.
+    sections of its candidate articles only. `last_id` is the highest stored
+    row read, from where the next reload reads (update_matrix()).
     """
 
     version: str
@@ -189,11 +202,17 @@ class VectorMatrix:
     sections: np.ndarray
     section_scales: np.ndarray
     section_start: np.ndarray
+    last_id: int = 0
 
     @property
     def nbytes(self) -> int:
         names = ("article_ids", "categories", "articles", "sections", "section_scales", "section_start")
         return sum(getattr(self, name).nbytes for name in names)
+
+    @property
+    def rows(self) -> int:
+        """How many stored vectors it holds."""
+        return len(self.article_ids) + len(self.sections)
 
 
 def shorten(vectors: np.ndarray) -> np.ndarray:
@@ -212,55 +231,157 @@ def _stored(chunks: list[bytes]) -> np.ndarray:
     return np.frombuffer(b"".join(chunks), dtype="<f2").reshape(len(chunks), DIMENSIONS)
 
 
-def load_matrix(version: str) -> VectorMatrix:
+def _current_rows():
+    return _model().objects.filter(model=MODEL_NAME)
+
+
+def _read(rows, version: str) -> VectorMatrix:
     """
-    Read every current vector in one query, a chunk at a time, so that memory
-    never holds much more than the finished matrix.
+    A matrix of the stored rows `rows`, read in article order a chunk at a time
+    into arrays sized beforehand (counted first; grown if more rows come), so
+    memory never holds much more than the result, and then given back.
     """
-    rows = _model().objects.filter(model=MODEL_NAME).order_by("article_id", "id")
-    rows = rows.values_list("article_id", "section_id", "article__category_id", "vector").iterator(
-        chunk_size=LOAD_CHUNK
-    )
-    ids, categories, articles, owners, sections, scales = [], [], [], [], [], []
+    expected_heads = rows.filter(section=None).count()
+    expected_parts = rows.exclude(section=None).count()
+    ids = np.empty(expected_heads, dtype=np.int64)
+    categories = np.empty(expected_heads, dtype=np.int64)
+    articles = np.empty((expected_heads, MATRIX_DIMENSIONS), dtype=np.float32)
+    owners = np.empty(expected_parts, dtype=np.int64)
+    sections = np.empty((expected_parts, MATRIX_DIMENSIONS), dtype=np.int8)
+    scales = np.empty(expected_parts, dtype=np.float32)
+    rows = rows.order_by("article_id", "id")
+    rows = rows.values_list("id", "article_id", "section_id", "article__category_id", "vector")
+    rows = rows.iterator(chunk_size=LOAD_CHUNK)
+    heads_read = parts_read = last_id = 0
     while chunk := list(islice(rows, LOAD_CHUNK)):
-        heads = [row for row in chunk if row[1] is None]
-        parts = [row for row in chunk if row[1] is not None]
+        last_id = max(last_id, max(row[0] for row in chunk))
+        heads = [row for row in chunk if row[2] is None]
+        parts = [row for row in chunk if row[2] is not None]
         if heads:
-            ids.append(np.array([row[0] for row in heads], dtype=np.int64))
-            categories.append(np.array([row[2] for row in heads], dtype=np.int64))
-            articles.append(shorten(_stored([bytes(row[3]) for row in heads])))
+            end = heads_read + len(heads)
+            ids, categories, articles = (_room(array, end) for array in (ids, categories, articles))
+            ids[heads_read:end] = [row[1] for row in heads]
+            categories[heads_read:end] = [row[3] for row in heads]
+            articles[heads_read:end] = shorten(_stored([bytes(row[4]) for row in heads]))
+            heads_read = end
         if parts:
-            owners.append(np.array([row[0] for row in parts], dtype=np.int64))
-            quantized, scale = _quantize(shorten(_stored([bytes(row[3]) for row in parts])))
-            sections.append(quantized)
-            scales.append(scale)
-
-    def join(arrays, dtype, width=None):
-        if arrays:
-            return np.concatenate(arrays)
-        return np.zeros((0, width) if width else 0, dtype=dtype)
-
-    article_ids = join(ids, np.int64)
-    owner_ids = join(owners, np.int64)
-    owner_rows = np.searchsorted(article_ids, owner_ids)
-    return VectorMatrix(
+            end = parts_read + len(parts)
+            owners, sections, scales = (_room(array, end) for array in (owners, sections, scales))
+            owners[parts_read:end] = [row[1] for row in parts]
+            sections[parts_read:end], scales[parts_read:end] = _quantize(
+                shorten(_stored([bytes(row[4]) for row in parts]))
+            )
+            parts_read = end
+        del chunk, heads, parts
+    article_ids = ids[:heads_read]
+    owner_rows = np.searchsorted(article_ids, owners[:parts_read])
+    matrix = VectorMatrix(
         version=version,
         article_ids=article_ids,
-        categories=join(categories, np.int64),
-        articles=join(articles, np.float32, MATRIX_DIMENSIONS),
-        sections=join(sections, np.int8, MATRIX_DIMENSIONS),
-        section_scales=join(scales, np.float32),
+        categories=categories[:heads_read],
+        articles=articles[:heads_read],
+        sections=sections[:parts_read],
+        section_scales=scales[:parts_read],
         section_start=np.searchsorted(owner_rows, np.arange(len(article_ids) + 1)),
+        last_id=last_id,
     )
+    _give_back_freed_memory()
+    return matrix
+
+
+def _room(array: np.ndarray, size: int) -> np.ndarray:
+    """`array`, or a copy with room for `size` rows when more came than were counted."""
+    if len(array) >= size:
+        return array
+    grown = np.empty((max(size, 2 * len(array)), *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
+def _give_back_freed_memory() -> None:
+    """
+    Return the heap memory freed after reading (the rows' bytes and tuples) to
+    the system: glibc keeps it for reuse otherwise, and the process's resident
+    memory stays twice the matrix. Nothing to do on other C libraries.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def load_matrix(version: str) -> VectorMatrix:
+    """Every current vector, in one query read a chunk at a time."""
+    return _read(_current_rows(), version)
+
+
+def update_matrix(matrix: VectorMatrix, version: str) -> VectorMatrix | None:
+    """
+    `matrix` brought up to date by reading only what changed since it was read:
+    the rows written after its `last_id` (an edit deletes an article's vectors
+    and writes new ones, so they replace all of that article's rows), and the
+    list of articles that still have vectors (what was removed). None when a
+    full load is the better path: many new rows (a rebuild), or the result does
+    not hold as many rows as the table (a write that committed out of order).
+
+    The result is built in arrays of its final size, copying the kept rows in
+    runs of consecutive articles, so an edit costs one new matrix while the old
+    one serves the searches still running, and no copies in between.
+    """
+    total, last = _current_rows().aggregate(count=Count("id"), last=Max("id")).values()
+    if (last or 0) < matrix.last_id:
+        return None  # rows it holds are gone and ids may come again (a restored backup)
+    new_rows = _current_rows().filter(id__gt=matrix.last_id)
+    if new_rows.count() > max(UPDATE_MIN_ROWS, MAX_UPDATE_SHARE * matrix.rows):
+        return None
+    fresh = _read(new_rows, version)
+    present = np.fromiter(_current_rows().filter(section=None).values_list("article_id", flat=True), dtype=np.int64)
+    keep = np.isin(matrix.article_ids, present) & ~np.isin(matrix.article_ids, fresh.article_ids)
+    kept_rows = np.flatnonzero(keep)
+    count = len(kept_rows) + len(fresh.article_ids)
+    # Where each fresh article and each kept one goes: both lists are in article id order.
+    fresh_at = np.searchsorted(matrix.article_ids[kept_rows], fresh.article_ids) + np.arange(len(fresh.article_ids))
+    kept_at = np.ones(count, dtype=bool)
+    kept_at[fresh_at] = False
+    kept_at = np.flatnonzero(kept_at)
+    section_counts = np.empty(count, dtype=np.int64)
+    section_counts[kept_at] = np.diff(matrix.section_start)[kept_rows]
+    section_counts[fresh_at] = np.diff(fresh.section_start)
+    section_start = np.concatenate([[0], np.cumsum(section_counts)]).astype(np.int64)
+    result = VectorMatrix(
+        version=version,
+        article_ids=np.empty(count, dtype=np.int64),
+        categories=np.empty(count, dtype=np.int64),
+        articles=np.empty((count, MATRIX_DIMENSIONS), dtype=np.float32),
+        sections=np.empty((section_start[-1], MATRIX_DIMENSIONS), dtype=np.int8),
+        section_scales=np.empty(section_start[-1], dtype=np.float32),
+        section_start=section_start,
+        last_id=max(matrix.last_id, fresh.last_id),
+    )
+    for source, rows, at in ((fresh, np.arange(len(fresh.article_ids)), fresh_at), (matrix, kept_rows, kept_at)):
+        # Runs of articles consecutive in both the source and the result: slices, no copies in between.
+        breaks = np.flatnonzero((np.diff(rows) != 1) | (np.diff(at) != 1)) + 1
+        for first, last in zip(np.r_[0, breaks], np.r_[breaks, len(rows)], strict=True):
+            if first == last:
+                continue
+            old, new = slice(rows[first], rows[last - 1] + 1), slice(at[first], at[last - 1] + 1)
+            for name in ("article_ids", "categories", "articles"):
+                getattr(result, name)[new] = getattr(source, name)[old]
+            old_sections = slice(source.section_start[old.start], source.section_start[old.stop])
+            new_sections = slice(result.section_start[new.start], result.section_start[new.stop])
+            result.sections[new_sections] = source.sections[old_sections]
+            result.section_scales[new_sections] = source.section_scales[old_sections]
+    return result if result.rows == total else None
 
 
 class _MatrixHolder:
     """
-    This process's matrix. It is reloaded when the version in the cache changes
-    (each write of vectors sets a new one), and, since a local-memory cache is
-    not shared between processes, also when a look at the table once every
-    RECHECK_SECONDS finds other vectors than were loaded (their count and
-    highest id).
+    This process's matrix. It is brought up to date when the version in the
+    cache changes (each write of vectors sets a new one): only the rows written
+    since are read (update_matrix()), or everything again when that is cheaper.
+    Since a local-memory cache is not shared between processes, a look at the
+    table once every RECHECK_SECONDS also catches other vectors than were
+    loaded (their count and highest id).
     """
 
     def __init__(self):
@@ -271,8 +392,10 @@ class _MatrixHolder:
 
     def get(self) -> VectorMatrix:
         version = cache.get(VERSION_CACHE_KEY)
-        if version is None:
-            # A cleared or restarted cache: start a new version that all processes share.
+        # A cleared or restarted cache says nothing of what changed since: load everything.
+        restarted = version is None
+        if restarted:
+            # Start a new version that all processes share.
             version = uuid.uuid4().hex
             cache.add(VERSION_CACHE_KEY, version, None)
             version = cache.get(VERSION_CACHE_KEY) or version
@@ -286,7 +409,8 @@ class _MatrixHolder:
                 if self.current is None or self.current is current:
                     self.fingerprint = _fingerprint()
                     self.checked = time.monotonic()
-                    self.current = load_matrix(version)
+                    updated = update_matrix(current, version) if current is not None and not restarted else None
+                    self.current = updated if updated is not None else load_matrix(version)
                 current = self.current
         return current
 
@@ -321,6 +445,11 @@ MEANING_CANDIDATES = 30
 ARTICLE_SHARE = 0.0
 # Instead of rank fusion, when set: lexical score / best lexical score + BLEND_WEIGHT * meaning score.
 BLEND_WEIGHT = 2.0
+# Queries of fewer words keep their lexical ranking: a single word's vector is
+# that word's, close to every article that repeats it in a short title, and among
+# 10,000 articles blending it cost single words half their MRR (docs/search-meaning.md).
+# They still get the nearest articles when no word matched.
+MIN_BLEND_WORDS = 2
 # An article that matched no word joins the ranking, or is offered when nothing
 # matched, only when its own cosine with the query is at least this.
 RELATED_MIN_SIMILARITY = 0.30
@@ -367,6 +496,8 @@ def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10)
     the nearest articles close enough to count as related, flagged `by_meaning`.
     Without the model (or vectors), the lexical ranking unchanged.
     """
+    if ranked and len(text.split()) < MIN_BLEND_WORDS:
+        return Fused(ranked)
     vector = embed_query(text)
     if vector is None:
         return Fused(ranked)
