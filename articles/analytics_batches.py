@@ -31,13 +31,13 @@ import secrets
 import threading
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import SearchLog, VisitEvent
+from .view_counts import FlushSchedule
 
 PREFIX = "kb:search-analytics"
 TOP = f"{PREFIX}:top"  # the last slot claimed by a push
@@ -90,26 +90,8 @@ class _LocalBuffer:
 _local = _LocalBuffer()
 
 
-class _FlushSchedule:
-    """When a process flushes by itself: every N searches or T seconds (the view counts' settings)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.rows = 0
-        self.since = time.monotonic()
-
-    def due(self) -> bool:
-        every, seconds = settings.KB_VIEW_COUNTS_FLUSH_EVERY, settings.KB_VIEW_COUNTS_FLUSH_SECONDS
-        with self.lock:
-            self.rows += 1
-            now = time.monotonic()
-            if (every and self.rows >= every) or (seconds and now - self.since >= seconds):
-                self.rows, self.since = 0, now
-                return True
-        return False
-
-
-_schedule = _FlushSchedule()
+# Every N searches or T seconds, with the view counts' settings.
+_schedule = FlushSchedule()
 
 
 def _keep(row: tuple) -> None:

@@ -197,26 +197,30 @@ def view_counts_flush() -> int:
     return stored
 
 
-class _FlushSchedule:
-    """When the counting process flushes by itself: every N views or T seconds."""
+class FlushSchedule:
+    """
+    When a process flushes what it buffered by itself: every N events or T seconds
+    (KB_VIEW_COUNTS_FLUSH_EVERY and KB_VIEW_COUNTS_FLUSH_SECONDS). View counts and
+    search analytics (analytics_batches.py) each keep one.
+    """
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.views = 0
+        self.events = 0
         self.since = time.monotonic()
 
     def due(self) -> bool:
         every, seconds = settings.KB_VIEW_COUNTS_FLUSH_EVERY, settings.KB_VIEW_COUNTS_FLUSH_SECONDS
         with self.lock:
-            self.views += 1
+            self.events += 1
             now = time.monotonic()
-            if (every and self.views >= every) or (seconds and now - self.since >= seconds):
-                self.views, self.since = 0, now
+            if (every and self.events >= every) or (seconds and now - self.since >= seconds):
+                self.events, self.since = 0, now
                 return True
         return False
 
 
-_schedule = _FlushSchedule()
+_schedule = FlushSchedule()
 
 
 def _article_slug(request) -> str | None:

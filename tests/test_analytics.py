@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from articles import analytics_batches
+from articles import analytics_batches, view_counts
 from articles.analytics import search_report
 from articles.analytics_batches import search_analytics_flush
 from articles.models import Article, SearchLog, VisitEvent
@@ -48,7 +48,7 @@ def test_a_search_writes_nothing_to_the_database_until_the_analytics_are_flushed
 
 def test_a_process_flushes_the_search_analytics_every_n_searches(client, article, settings, monkeypatch):
     settings.KB_VIEW_COUNTS_FLUSH_EVERY = 2
-    monkeypatch.setattr(analytics_batches, "_schedule", analytics_batches._FlushSchedule())
+    monkeypatch.setattr(analytics_batches, "_schedule", view_counts.FlushSchedule())
     client.get("/search/", {"q": "dedicated"})
     assert SearchLog.objects.count() == 0
     client.get("/search/", {"q": "ips"})

@@ -150,7 +150,7 @@ def test_counting_can_be_turned_off(client, make_article, settings):
 
 def test_the_counting_process_flushes_every_n_views(client, make_article, settings):
     settings.KB_VIEW_COUNTS_FLUSH_EVERY = 3
-    view_counts._schedule.views = 0
+    view_counts._schedule.events = 0
     article = make_article()
     client.get(article.get_absolute_url())
     client.get(article.get_absolute_url())
