@@ -118,6 +118,8 @@ def article_successor(slug: str):
 
 def published_by_category():
     """Every published article, grouped by category (in the home page's order), then in reading order."""
-    return Article.objects.published().select_related("category").order_by(
-        "category__position", "category__name", "category_id", "position", "title"
+    return (
+        Article.objects.published()
+        .select_related("category")
+        .order_by("category__position", "category__name", "category_id", "position", "title")
     )

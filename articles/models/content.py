@@ -94,6 +94,7 @@ class Category(models.Model):
         content_changed()
         return result
 
+
 def published_condition(prefix: str = "") -> Q:
     """
     The one rule for what customers see: published, with no publish date or
