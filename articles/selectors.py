@@ -8,9 +8,10 @@ whatever its own content (the categories, the site's help links) is kept in
 the process until the content changes (`content_memo()`).
 """
 
+from django.db import connection
 from django.db.models import Count
 
-from .models import Article, Category, HelpLink, published_condition
+from .models import Article, Category, HelpLink, Section, published_condition, published_sql
 from .page_cache import content_memo
 from .search import article_search
 
@@ -37,9 +38,62 @@ def category_articles(category):
     return Article.objects.published().filter(category=category).order_by("position", "title").defer(*TEXT_FIELDS)
 
 
+# --------------------------------------------------------------------------- the article page
+# The most visited page reads with plain SQL (through `Model.objects.raw()`, which
+# makes model instances with each field converted as the ORM would): the ORM
+# would spend several times longer building these small queries than the
+# database spends answering them. Tests keep each read equal to its ORM form.
+
+
+def _columns(model, alias: str, leave_out: tuple[str, ...] = ()) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields if f.name not in leave_out)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def public_article(slug: str) -> Article | None:
+    """
+    The published article at this address, with its category, as
+    `Article.objects.published().select_related("category")` gives it, without
+    its Markdown (the page shows the stored HTML).
+    """
+    published, params = published_sql("a")
+    sql = (
+        f"SELECT {_columns(Article, 'a', leave_out=('body',))} FROM {_table(Article)} a"
+        f" WHERE a.slug = %s AND {published}"
+    )
+    found = list(Article.objects.raw(sql, [slug, *params]))
+    if not found:
+        return None
+    article = found[0]
+    # A published article's category is among those the process keeps (unless it changed just now).
+    category = next((c for c in categories_with_counts() if c.pk == article.category_id), None)
+    if category is None:
+        category = Category.objects.get(pk=article.category_id)
+    article.category = category
+    return article
+
+
+def table_of_contents(article) -> list[Section]:
+    """The article's ## and ### sections in order, without their text."""
+    sql = (
+        f"SELECT {_columns(Section, 's', leave_out=('text',))} FROM {_table(Section)} s"
+        " WHERE s.article_id = %s AND s.level IN (2, 3) ORDER BY s.position"
+    )
+    return list(Section.objects.raw(sql, [article.pk]))
+
+
 def related_articles(article, limit: int = 5) -> list[Article]:
-    """Other published articles in the same category."""
-    return list(category_articles(article.category).exclude(pk=article.pk)[:limit])
+    """Other published articles in the same category, in reading order (as `category_articles()`), without their text."""
+    published, params = published_sql("a")
+    sql = (
+        f"SELECT {_columns(Article, 'a', leave_out=TEXT_FIELDS)} FROM {_table(Article)} a"
+        f" WHERE a.category_id = %s AND a.id <> %s AND {published} ORDER BY a.position, a.title LIMIT %s"
+    )
+    return list(Article.objects.raw(sql, [article.category_id, article.pk, *params, limit]))
 
 
 def _help_links_by_article() -> dict[int | None, list[HelpLink]]:
@@ -81,7 +135,7 @@ def article_page(article) -> dict:
     """What the article page shows besides the article: the same for customers and for staff previews."""
     return {
         "article": article,
-        "toc": list(article.sections.filter(level__in=(2, 3)).defer("text")),
+        "toc": table_of_contents(article),
         "help_links": article_help_links(article),
         "related": related_articles(article),
         "site_links": site_help_links(),

@@ -75,11 +75,15 @@ def article_detail(request, slug):
     the “still need help?” block. Staff who may edit articles also see drafts
     and archived articles, marked as such and never cached.
     """
-    queryset = Article.objects.visible_to(request.user).select_related("category")
-    # The page shows the stored HTML, never the Markdown it was made from.
-    article = queryset.filter(slug=slug).defer("body").first()
+    preview = can_preview_articles(request.user)
+    if preview:
+        queryset = Article.objects.visible_to(request.user).select_related("category")
+        # The page shows the stored HTML, never the Markdown it was made from.
+        article = queryset.filter(slug=slug).defer("body").first()
+    else:
+        article = selectors.public_article(slug)
     if article is None:
-        if can_preview_articles(request.user):
+        if preview:
             # A renamed article: send its old address to the new one, permanently.
             moved = get_object_or_404(queryset, redirects__old_slug=slug)
             return redirect(moved, permanent=True)

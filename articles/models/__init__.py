@@ -15,6 +15,7 @@ from .content import (
     Section,
     can_preview_articles,
     published_condition,
+    published_sql,
     validate_help_url,
 )
 from .feedback import ArticleFeedback
@@ -51,5 +52,6 @@ __all__ = [
     "VisitEvent",
     "can_preview_articles",
     "published_condition",
+    "published_sql",
     "validate_help_url",
 ]
