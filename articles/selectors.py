@@ -87,7 +87,7 @@ def table_of_contents(article) -> list[Section]:
 
 
 def related_articles(article, limit: int = 5) -> list[Article]:
-    """Other published articles in the same category, in reading order (as `category_articles()`), without their text."""
+    """Other published articles in the same category, in reading order (`category_articles()`), without their text."""
     published, params = published_sql("a")
     sql = (
         f"SELECT {_columns(Article, 'a', leave_out=TEXT_FIELDS)} FROM {_table(Article)} a"
