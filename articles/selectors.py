@@ -8,15 +8,13 @@ whatever its own content (the categories, the site's help links) is kept in
 the process until the content changes (`content_memo()`).
 """
 
-from django.db import connection
 from django.db.models import Count
 
-from .models import Article, Category, HelpLink, Section, published_condition, published_sql
+from . import page_reads
+from .models import Article, Category, HelpLink, published_condition
 from .page_cache import content_memo
+from .page_reads import TEXT_FIELDS, table_of_contents
 from .search import article_search
-
-# What a list of articles leaves out: their Markdown and HTML (a link needs neither).
-TEXT_FIELDS = ("body", "body_html")
 
 
 def _categories_with_counts() -> list[Category]:
@@ -38,62 +36,15 @@ def category_articles(category):
     return Article.objects.published().filter(category=category).order_by("position", "title").defer(*TEXT_FIELDS)
 
 
-# --------------------------------------------------------------------------- the article page
-# The most visited page reads with plain SQL (through `Model.objects.raw()`, which
-# makes model instances with each field converted as the ORM would): the ORM
-# would spend several times longer building these small queries than the
-# database spends answering them. Tests keep each read equal to its ORM form.
-
-
-def _columns(model, alias: str, leave_out: tuple[str, ...] = ()) -> str:
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields if f.name not in leave_out)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def public_article(slug: str) -> Article | None:
-    """
-    The published article at this address, with its category, as
-    `Article.objects.published().select_related("category")` gives it, without
-    its Markdown (the page shows the stored HTML).
-    """
-    published, params = published_sql("a")
-    sql = (
-        f"SELECT {_columns(Article, 'a', leave_out=('body',))} FROM {_table(Article)} a"
-        f" WHERE a.slug = %s AND {published}"
-    )
-    found = list(Article.objects.raw(sql, [slug, *params]))
-    if not found:
-        return None
-    article = found[0]
+    """The published article at this address, with its category (page_reads.py)."""
     # A published article's category is among those the process keeps (unless it changed just now).
-    category = next((c for c in categories_with_counts() if c.pk == article.category_id), None)
-    if category is None:
-        category = Category.objects.get(pk=article.category_id)
-    article.category = category
-    return article
-
-
-def table_of_contents(article) -> list[Section]:
-    """The article's ## and ### sections in order, without their text."""
-    sql = (
-        f"SELECT {_columns(Section, 's', leave_out=('text',))} FROM {_table(Section)} s"
-        " WHERE s.article_id = %s AND s.level IN (2, 3) ORDER BY s.position"
-    )
-    return list(Section.objects.raw(sql, [article.pk]))
+    return page_reads.public_article(slug, categories_with_counts())
 
 
 def related_articles(article, limit: int = 5) -> list[Article]:
-    """Other published articles in the same category, in reading order (`category_articles()`), without their text."""
-    published, params = published_sql("a")
-    sql = (
-        f"SELECT {_columns(Article, 'a', leave_out=TEXT_FIELDS)} FROM {_table(Article)} a"
-        f" WHERE a.category_id = %s AND a.id <> %s AND {published} ORDER BY a.position, a.title LIMIT %s"
-    )
-    return list(Article.objects.raw(sql, [article.category_id, article.pk, *params, limit]))
+    """Other published articles in the same category, in reading order (`category_articles()`), to link to."""
+    return page_reads.related_articles(article, limit)
 
 
 def _help_links_by_article() -> dict[int | None, list[HelpLink]]:
@@ -131,11 +82,16 @@ def articles_related_to(text: str, limit: int = 5):
     return [articles[pk] for pk in ids if pk in articles]
 
 
-def article_page(article) -> dict:
-    """What the article page shows besides the article: the same for customers and for staff previews."""
+def article_page(article, *, parts=None) -> dict:
+    """
+    What the article page shows besides the article: the same for customers and
+    for staff previews. With the article's stored `parts` (article_parts.py), its
+    table of contents is not read: it is in them.
+    """
     return {
         "article": article,
-        "toc": table_of_contents(article),
+        "parts": parts,
+        "toc": [] if parts else table_of_contents(article),
         "help_links": article_help_links(article),
         "related": related_articles(article),
         "site_links": site_help_links(),

@@ -112,6 +112,7 @@ def child_prepare(size: int, args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from articles.article_parts import refresh_stored_parts, stale_article_ids
     from articles.models import Article, Category
     from articles.search import rebuild_index
     from benchmarks.speed import load_corpus
@@ -134,6 +135,11 @@ def child_prepare(size: int, args) -> None:
         ready.touch()
     else:
         log(f"reusing the {size:,} articles already loaded and indexed")
+    # As after a deploy (`manage.py refresh_article_pages`): the articles were loaded without save().
+    stale = stale_article_ids()
+    if stale:
+        log(f"storing the page parts of {len(stale):,} articles")
+        refresh_stored_parts(stale)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT sqlite_version()")

@@ -23,6 +23,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from ..addresses import slug_path
+from ..article_parts import render_parts
 from ..markdown import render_markdown
 from ..page_cache import content_changed
 from ..search.controls import MAX_BOOST, MIN_BOOST
@@ -267,9 +268,11 @@ class Article(models.Model):
     version = models.PositiveIntegerField(
         "version", default=0, editable=False, help_text="Counts saves; a form saved from an older version is refused."
     )
+    # The parts of its page that depend on the article alone, rendered on save (article_parts.py).
+    page_parts = models.JSONField("stored page parts", default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    history = HistoricalRecords(excluded_fields=["body_html", "page_parts"])
 
     class Meta:
         ordering = ["category__position", "position", "title"]
@@ -304,6 +307,7 @@ class Article(models.Model):
         self.tag_list = self.tag_list  # normalise spacing and duplicates
         rendered = render_markdown(self.body)
         self.body_html = rendered.html
+        self.page_parts = render_parts(self, rendered.sections)
         with transaction.atomic():
             old_slug = None
             stored = Article.objects.filter(pk=self.pk).values_list("slug", "version").first() if self.pk else None

@@ -1,0 +1,99 @@
+"""
+The parts of an article's page that depend on the article alone, rendered when
+the article is saved and stored with it (`Article.page_parts`): its table of
+contents and its text with the "Did this fix it?" and "Was this article
+helpful?" forms. A page rendered without the page cache then reads them with
+the article instead of rendering them per request, which is most of the page's
+template work.
+
+Stored parts carry a key made of the templates and settings they were rendered
+with. A part whose key is not the running code's (a new version of a template,
+new static files) is not used: the page renders it live, the same output, until
+`manage.py refresh_article_pages` stores it again (run it after deploying). A
+visitor who has just voted sees their own answer, so their page renders the
+forms live too.
+"""
+
+import functools
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
+from django.utils.safestring import SafeString, mark_safe
+
+from .addresses import fixed_path
+
+TOC_TEMPLATE = "articles/article_toc.html"
+BODY_TEMPLATE = "articles/article_body.html"
+# Every template the parts are made of, the two above and what they include.
+TEMPLATES = (
+    TOC_TEMPLATE,
+    BODY_TEMPLATE,
+    "includes/feedback_article_body.html",
+    "includes/feedback_section.html",
+    "includes/feedback_article.html",
+)
+
+
+@functools.cache
+def parts_key() -> str:
+    """What the parts are rendered from besides the article; "" when it cannot be told (nothing is stored)."""
+    try:
+        script = static("js/feedback.js")
+    except ValueError:  # A static files manifest without the file: nothing to key the parts on.
+        return ""
+    sources = [get_template(name).template.source for name in TEMPLATES]
+    contact = fixed_path("articles:contact")
+    reasons = repr(apps.get_model("articles", "ArticleFeedback").Reason.choices)
+    text = "\x1f".join([*sources, script, contact, reasons, settings.LANGUAGE_CODE, settings.TIME_ZONE])
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def render_parts(article, sections) -> dict:
+    """The stored form of the parts, for `article` with these sections (markdown.Section or Section rows)."""
+    key = parts_key()
+    if not key:
+        return {}
+    toc = [section for section in sections if section.level in (2, 3)]
+    return {
+        "key": key,
+        "toc": render_to_string(TOC_TEMPLATE, {"toc": toc}),
+        "body": render_to_string(BODY_TEMPLATE, {"article": article}),
+    }
+
+
+def stored_parts(article) -> dict[str, SafeString] | None:
+    """The article's stored parts, if they were rendered by the running code; else None (render them live)."""
+    parts = article.page_parts
+    if not parts or parts.get("key") != parts_key():
+        return None
+    return {"toc": mark_safe(parts["toc"]), "body": mark_safe(parts["body"])}
+
+
+def stale_article_ids() -> list[int]:
+    """Articles whose stored parts were rendered by other code, or never."""
+    key = parts_key()
+    if not key:
+        return []
+    rows = apps.get_model("articles", "Article").objects.values_list("pk", "page_parts__key")
+    return [pk for pk, stored in rows if stored != key]
+
+
+def refresh_stored_parts(stale: list[int], *, batch_size: int = 500, progress=None) -> int:
+    """Render and store the parts of these articles (`stale_article_ids()`); returns how many."""
+    Article = apps.get_model("articles", "Article")
+    Section = apps.get_model("articles", "Section")
+    for start in range(0, len(stale), batch_size):
+        ids = stale[start : start + batch_size]
+        sections: dict[int, list] = {}
+        for section in Section.objects.filter(article_id__in=ids, level__in=(2, 3)).defer("text"):
+            sections.setdefault(section.article_id, []).append(section)
+        articles = list(Article.objects.filter(pk__in=ids).only("pk", "slug", "body_html"))
+        for article in articles:
+            article.page_parts = render_parts(article, sections.get(article.pk, []))
+        Article.objects.bulk_update(articles, ["page_parts"])
+        if progress:
+            progress(len(articles))
+    return len(stale)

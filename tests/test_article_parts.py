@@ -1,0 +1,87 @@
+"""
+An article's page parts (table of contents, text with its feedback forms) are
+rendered when it is saved and stored with it; the page shows them only while
+they match the running templates, and shows exactly what a live render shows.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from articles import article_parts
+from articles.models import Article
+
+BODY = 'Intro.\n\n## Check the cable\nText.\n\n### The red one\nMore.\n\n## Restart & "reset"\nDone.'
+
+
+@pytest.fixture
+def article(make_article, settings):
+    settings.KB_PAGE_CACHE = False  # each request renders the page
+    return make_article("Printer offline", BODY)
+
+
+def _page(article, client=None, query=""):
+    response = (client or Client()).get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    return response
+
+
+def test_saving_stores_the_parts_and_the_page_shows_them(article):
+    article.refresh_from_db()
+    assert article.page_parts["key"] == article_parts.parts_key()
+    assert 'href="#check-the-cable"' in article.page_parts["toc"]
+    assert 'id="feedback--restart-reset"' in article.page_parts["body"]
+    # Headings are escaped in the stored parts as on the page.
+    assert "Restart &amp; &quot;reset&quot;" in article.page_parts["toc"]
+    response = _page(article)
+    assert response.context["parts"] is not None and response.context["toc"] == []
+
+
+def test_the_stored_parts_give_the_page_a_live_render_gives(article):
+    stored = _page(article).content
+    Article.objects.filter(pk=article.pk).update(page_parts={})
+    live = _page(article)
+    assert live.context["parts"] is None and [s.anchor for s in live.context["toc"]] == [
+        "check-the-cable",
+        "the-red-one",
+        "restart-reset",
+    ]
+    assert live.content == stored
+
+
+def test_parts_rendered_by_other_templates_are_not_shown_until_refreshed(article):
+    good = _page(article).content
+    parts = dict(article.page_parts, key="an-older-version", body="<p>Old text</p>")
+    Article.objects.filter(pk=article.pk).update(page_parts=parts)
+    response = _page(article)
+    assert response.context["parts"] is None and b"Old text" not in response.content
+    assert response.content == good
+
+    assert article_parts.stale_article_ids() == [article.pk]
+    call_command("refresh_article_pages", "--no-progress", stdout=open("/dev/null", "w"))
+    article.refresh_from_db()
+    assert article.page_parts["key"] == article_parts.parts_key() and "Old text" not in article.page_parts["body"]
+    assert article_parts.stale_article_ids() == []
+    assert _page(article).context["parts"] is not None
+
+
+def test_articles_loaded_without_save_get_their_parts_from_the_command(article, category):
+    bulk = Article(title="Bulk", slug="bulk", category=category, body_html="<p>Hi</p>")
+    loaded = Article.objects.bulk_create([bulk])
+    assert article_parts.stale_article_ids() == [loaded[0].pk]
+    assert article_parts.refresh_stored_parts(article_parts.stale_article_ids()) == 1
+    assert Article.objects.get(slug="bulk").page_parts["key"] == article_parts.parts_key()
+
+
+def test_a_voter_sees_their_answer_rendered_for_them(article, client, customer):
+    client.force_login(customer)
+    response = _page(article, client, "?fixed=check-the-cable&answer=no")
+    assert response.context["parts"] is None
+    form = response.content.decode().split('id="feedback--check-the-cable"')[1].split("</form>")[0]
+    assert 'value="no" class="button button--small" aria-pressed="true"' in form
+    # Without an answer in the address, the same visitor gets the stored parts.
+    assert _page(article, client).context["parts"] is not None
+
+
+def test_the_history_does_not_keep_the_parts(article):
+    assert "page_parts" not in {f.name for f in Article.history.model._meta.get_fields()}
