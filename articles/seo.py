@@ -7,8 +7,8 @@ the /llms.txt index of published articles.
 from itertools import groupby
 
 from django.http import HttpRequest
-from django.urls import reverse
 
+from .addresses import fixed_path, slug_path
 from .models import Article, Category
 
 SITE_NAME = "Help Center"
@@ -36,7 +36,7 @@ def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
 
 
 def _trail(category: Category, article: Article | None = None) -> list[tuple[str, str]]:
-    trail = [("Home", reverse("articles:home")), (category.name, category.get_absolute_url())]
+    trail = [("Home", fixed_path("articles:home")), (category.name, category.get_absolute_url())]
     if article is not None:
         trail.append((article.title, article.get_absolute_url()))
     return trail
@@ -45,6 +45,7 @@ def _trail(category: Category, article: Article | None = None) -> list[tuple[str
 def article_structured_data(request: HttpRequest, article: Article) -> dict:
     """An Article (with its dates) and its BreadcrumbList, as one JSON-LD graph."""
     url = absolute(request, article.get_absolute_url())
+    home = absolute(request, fixed_path("articles:home"))
     data = {
         "@type": "Article",
         "@id": url + "#article",
@@ -55,7 +56,7 @@ def article_structured_data(request: HttpRequest, article: Article) -> dict:
         "dateModified": article.updated_at.isoformat(),
         "articleSection": article.category.name,
         "inLanguage": "en",
-        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": absolute(request, reverse("articles:home"))},
+        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": home},
     }
     if article.summary:
         data["description"] = article.summary
@@ -79,7 +80,7 @@ def article_markdown(article: Article) -> str:
 
 
 def markdown_url(article: Article) -> str:
-    return reverse("articles:article_markdown", args=[article.slug])
+    return slug_path("articles:article_markdown", article.slug)
 
 
 def llms_txt(request: HttpRequest, articles) -> str:
@@ -93,7 +94,7 @@ def llms_txt(request: HttpRequest, articles) -> str:
         f"> {SITE_DESCRIPTION}",
         "",
         "Each article below links to its plain Markdown copy. "
-        f"When an answer is missing, people can reach support at {absolute(request, reverse('articles:contact'))}.",
+        f"When an answer is missing, people can reach support at {absolute(request, fixed_path('articles:contact'))}.",
     ]
     for category, items in groupby(articles, key=lambda article: article.category):
         lines += ["", f"## {category.name}", ""]

@@ -80,7 +80,8 @@ def main() -> None:
         batch_size=1000,
     )
     HistoricalArticle = Article.history.model
-    fields = [f.attname for f in Article._meta.concrete_fields if f.name != "body_html"]
+    kept = {f.attname for f in HistoricalArticle._meta.concrete_fields}  # the history leaves some fields out
+    fields = [f.attname for f in Article._meta.concrete_fields if f.attname in kept]
     now = timezone.now()
     batch = []
     for article in Article.objects.all().iterator(chunk_size=1000):

@@ -21,7 +21,8 @@ def add_articles(category, count, start=0):
 
 def add_versions(article, count):
     HistoricalArticle = Article.history.model
-    fields = [f.attname for f in Article._meta.concrete_fields if f.name != "body_html"]
+    kept = {f.attname for f in HistoricalArticle._meta.concrete_fields}  # the history leaves some fields out
+    fields = [f.attname for f in Article._meta.concrete_fields if f.attname in kept]
     record = {name: getattr(article, name) for name in fields}
     now = timezone.now()
     HistoricalArticle.objects.bulk_create(

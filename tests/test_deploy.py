@@ -55,7 +55,7 @@ def test_static_files_are_served_compressed_and_hashed_with_far_future_cache_hea
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "kb.static_storage.StaticFilesStorage"},  # production's
     }
     settings.WHITENOISE_AUTOREFRESH = False
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -64,6 +64,10 @@ def test_static_files_are_served_compressed_and_hashed_with_far_future_cache_hea
 
     url = static("css/site.css")
     assert url != "/static/css/site.css" and url.endswith(".css")  # a hashed name
+    assert static("css/site.css") == url  # kept once found
+    for _ in range(2):  # a file the manifest does not have is an error every time, never kept
+        with pytest.raises(ValueError):
+            static("css/no-such-file.css")
     middleware = WhiteNoiseMiddleware(lambda request: pytest.fail("not served as a static file"))
     response = middleware(RequestFactory().get(url, HTTP_ACCEPT_ENCODING="gzip, br"))
     assert response.status_code == 200
