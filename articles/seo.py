@@ -7,6 +7,9 @@ the /llms.txt index of published articles.
 from itertools import groupby
 
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from .addresses import fixed_path, slug_path
 from .models import Article, Category
@@ -22,6 +25,28 @@ def absolute(request: HttpRequest, path: str) -> str:
 def published_on(article: Article):
     """When customers first could read the article: its scheduled date, its approval, or its creation."""
     return article.publish_at or article.approved_at or article.created_at
+
+
+def open_graph(
+    request: HttpRequest, *, title: str, description: str, path: str, kind: str = "website", article=None
+) -> SafeString:
+    """
+    The page's canonical address and its Open Graph tags; an article's adds its
+    dates and section. Built here rather than in a template: they are data, and
+    the article page renders them each time the page cache does not have it.
+    """
+    url = escape(absolute(request, path))
+    properties = [("og:site_name", SITE_NAME), ("og:type", kind), ("og:title", title), ("og:description", description)]
+    if article is not None:
+        properties += [
+            ("article:published_time", timezone.localtime(published_on(article)).isoformat()),
+            ("article:modified_time", timezone.localtime(article.updated_at).isoformat()),
+            ("article:section", article.category.name),
+        ]
+    tags = [f'<link rel="canonical" href="{url}">', f'<meta property="og:url" content="{url}">']
+    tags += [f'<meta property="{name}" content="{escape(value)}">' for name, value in properties]
+    tags.append('<meta name="twitter:card" content="summary">')
+    return mark_safe("\n  ".join(tags))
 
 
 def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:

@@ -420,6 +420,10 @@ def run_size(engine: str, size: int, args, workdir: Path) -> dict:
         ("article, uncached", info["article"]),
         ("home, uncached", "/"),
     ]
+    if args.pages:
+        wanted = {name.strip() for name in args.pages.split(";")}
+        cached_targets = [t for t in cached_targets if t[0] in wanted]
+        uncached_targets = [t for t in uncached_targets if t[0] in wanted]
     rows = []
     log_path = Path(args.data_dir) / "gunicorn.log"
     with Server(server_env(info["url"], args), args.port, args.workers, log_path) as server:
@@ -428,6 +432,8 @@ def run_size(engine: str, size: int, args, workdir: Path) -> dict:
             rows.append(measure(meter, server.base, name, target, args, meter, server.base))
         off = {"KB_PAGE_CACHE": "0", "KB_SEARCH_CACHE_SECONDS": "0"}
         # The floor stays the first server's: the same code, and only one server loads at a time.
+        if not uncached_targets:
+            return {"engine": engine, "size": size, "info": info, "rows": rows}
         with Server(server_env(info["url"], args, **off), args.port + 1, args.workers, log_path) as uncached:
             uncached_meter = CpuMeter(uncached, info["url"])
             for name, target in uncached_targets:
@@ -474,6 +480,9 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for loading")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument(
+        "--pages", default="", help='only these rows, separated by ";" (e.g. "article, uncached;home")'
+    )
     parser.add_argument("--child-prepare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.size_list = [int(s) for s in args.sizes.split(",") if s.strip()]

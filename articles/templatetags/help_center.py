@@ -22,6 +22,12 @@ def address(viewname, slug=None):
     return fixed_path(viewname) if slug is None else slug_path(viewname, slug)
 
 
+@register.simple_tag(takes_context=True)
+def open_graph(context, title, description, path, kind="website", article=None):
+    """The canonical address and Open Graph tags (seo.open_graph)."""
+    return seo.open_graph(context.request, title=title, description=description, path=path, kind=kind, article=article)
+
+
 @register.filter
 def toc_tree(sections):
     """
