@@ -99,8 +99,8 @@ def table_of_contents(article) -> list[Section]:
     return _toc_section("t.article_id = %s AND t.level IN (2, 3) ORDER BY t.position", [article.pk])
 
 
-def related_articles(article, limit: int = 5) -> list[Article]:
-    """Other published articles in the same category, in reading order, with what a link to them needs."""
+def category_first(category_id: int, count: int) -> list[Article]:
+    """The category's first `count` published articles in reading order, with what a link to them needs."""
     published, params = published_sql("t")
-    where = f"t.category_id = %s AND t.id <> %s AND {published} ORDER BY t.position, t.title LIMIT %s"
-    return _linked_article(where, [article.category_id, article.pk, *params, limit])
+    where = f"t.category_id = %s AND {published} ORDER BY t.position, t.title LIMIT %s"
+    return _linked_article(where, [category_id, *params, count])

@@ -42,9 +42,20 @@ def public_article(slug: str) -> Article | None:
     return page_reads.public_article(slug, categories_with_counts())
 
 
-def related_articles(article, limit: int = 5) -> list[Article]:
-    """Other published articles in the same category, in reading order (`category_articles()`), to link to."""
-    return page_reads.related_articles(article, limit)
+RELATED_COUNT = 5
+
+
+def related_articles(article) -> list[Article]:
+    """
+    Other published articles in the same category, in reading order
+    (`category_articles()`), to link to: the category's first few, the same for
+    all its articles, so kept in the process until the content changes.
+    """
+    firsts = content_memo("category_first_articles", dict)
+    found = firsts.get(article.category_id)
+    if found is None:
+        found = firsts[article.category_id] = page_reads.category_first(article.category_id, RELATED_COUNT + 1)
+    return [other for other in found if other.pk != article.pk][:RELATED_COUNT]
 
 
 def _help_links_by_article() -> dict[int | None, list[HelpLink]]:

@@ -80,6 +80,7 @@ def test_related_articles_are_the_orm_ones(articles, make_article):
     extra = [make_article(position=p) for p in (0, 7, 8, 9)]
     article = articles["published"]
     expected = list(selectors.category_articles(article.category).exclude(pk=article.pk)[:5])
+    content_memos_clear()
     found = selectors.related_articles(article)
     assert [a.pk for a in found] == [a.pk for a in expected]
     assert [(a.title, a.get_absolute_url(), a.category_id) for a in found] == [
@@ -88,7 +89,23 @@ def test_related_articles_are_the_orm_ones(articles, make_article):
     # Fields a link does not need are read when asked for.
     assert found[0].summary == expected[0].summary and found[0].updated_at == expected[0].updated_at
     assert article.pk not in [a.pk for a in found] and extra[0].pk == found[0].pk
-    assert len(selectors.related_articles(article, limit=2)) == 2
+    # The first in reading order, whichever article of the category asks.
+    content_memos_clear()
+    first = selectors.related_articles(extra[1])
+    assert [a.pk for a in first] == [
+        extra[0].pk,
+        articles["due"].pk,
+        articles["published"].pk,
+        articles["second"].pk,
+        extra[2].pk,
+    ]
+
+
+def test_related_articles_follow_a_content_change(articles, make_article):
+    article = articles["published"]
+    before = [a.pk for a in selectors.related_articles(article)]
+    newcomer = make_article(position=0)
+    assert [a.pk for a in selectors.related_articles(article)] == [newcomer.pk, *before][:5]
 
 
 def test_the_article_page_is_the_same_for_a_customer_and_for_staff(client, admin_client, articles):

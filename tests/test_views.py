@@ -233,8 +233,8 @@ def test_query_counts_per_page(client, uncached, login_article):
     assert first == {
         "/": 3,
         "/categories/account-and-settings/": 4,
-        # The article (its table of contents is stored with it) and related articles; then the
-        # categories and help links it shares with other pages.
+        # The article (its table of contents is stored with it); the category's first articles
+        # (related articles), the categories and help links, which it shares with other pages.
         "/articles/login-issues/": 4,
         "/contact/": 0,
         "/healthz": 1,
@@ -242,7 +242,7 @@ def test_query_counts_per_page(client, uncached, login_article):
     assert later == {
         "/": 1,
         "/categories/account-and-settings/": 3,
-        "/articles/login-issues/": 2,
+        "/articles/login-issues/": 1,
         "/contact/": 0,
         "/healthz": 1,
     }
