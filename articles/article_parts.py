@@ -6,16 +6,18 @@ helpful?" forms. A page rendered without the page cache then reads them with
 the article instead of rendering them per request, which is most of the page's
 template work.
 
-Stored parts carry a key made of the templates and settings they were rendered
-with. A part whose key is not the running code's (a new version of a template,
-new static files) is not used: the page renders it live, the same output, until
-`manage.py refresh_article_pages` stores it again (run it after deploying). A
-visitor who has just voted sees their own answer, so their page renders the
-forms live too.
+Stored parts carry a key made of the templates, code and settings they were
+rendered with. Parts whose key is not the running code's (a new version of a
+template or of the code, new static files) are not used: the page renders them
+per request, with the same output, until `manage.py refresh_article_pages`
+stores them again (run it after deploying). A visitor who has just voted sees
+their own answer, so their page renders the forms for them.
 """
 
 import functools
 import hashlib
+import importlib
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
 
-from .addresses import fixed_path
+from .addresses import fixed_path, slug_path
 
 TOC_TEMPLATE = "articles/article_toc.html"
 BODY_TEMPLATE = "articles/article_body.html"
@@ -37,6 +39,15 @@ TEMPLATES = (
 )
 
 
+# The code that renders them besides the templates: their tags and filters, and what those call.
+CODE = (
+    "articles.templatetags.feedback",
+    "articles.templatetags.help_center",
+    "articles.feedback",
+    "articles.addresses",
+)
+
+
 @functools.cache
 def parts_key() -> str:
     """What the parts are rendered from besides the article; "" when it cannot be told (nothing is stored)."""
@@ -45,9 +56,10 @@ def parts_key() -> str:
     except ValueError:  # A static files manifest without the file: nothing to key the parts on.
         return ""
     sources = [get_template(name).template.source for name in TEMPLATES]
-    contact = fixed_path("articles:contact")
+    sources += [Path(importlib.import_module(name).__file__).read_text() for name in CODE]
+    addresses = [fixed_path("articles:contact"), slug_path("articles:feedback", "-")]
     reasons = repr(apps.get_model("articles", "ArticleFeedback").Reason.choices)
-    text = "\x1f".join([*sources, script, contact, reasons, settings.LANGUAGE_CODE, settings.TIME_ZONE])
+    text = "\x1f".join([*sources, script, *addresses, reasons, settings.LANGUAGE_CODE, settings.TIME_ZONE])
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 

@@ -85,3 +85,18 @@ def test_a_voter_sees_their_answer_rendered_for_them(article, client, customer):
 
 def test_the_history_does_not_keep_the_parts(article):
     assert "page_parts" not in {f.name for f in Article.history.model._meta.get_fields()}
+
+
+def test_the_key_follows_the_templates_and_code_that_render_the_parts(monkeypatch):
+    key = article_parts.parts_key()
+    try:
+        monkeypatch.setattr(article_parts, "CODE", (*article_parts.CODE, "articles.seo"))
+        article_parts.parts_key.cache_clear()
+        assert article_parts.parts_key() not in ("", key)
+        monkeypatch.setattr(article_parts, "TEMPLATES", (*article_parts.TEMPLATES, "includes/need_help.html"))
+        article_parts.parts_key.cache_clear()
+        assert article_parts.parts_key() not in ("", key)
+    finally:
+        monkeypatch.undo()
+        article_parts.parts_key.cache_clear()
+    assert article_parts.parts_key() == key
