@@ -72,7 +72,8 @@ class PlainRead:
         return instances
 
 
-_article = PlainRead(Article, leave_out=("body",))
+# The page shows the article's stored parts; its HTML is read only when they are not usable (deferred).
+_article = PlainRead(Article, leave_out=("body", "body_html"))
 # What a link to an article needs; the rest is deferred (read if something asks for it).
 _linked_article = PlainRead(Article, only=("id", "category", "slug", "title", "position"))
 _toc_section = PlainRead(Section, leave_out=("text",))
@@ -81,8 +82,9 @@ _toc_section = PlainRead(Section, leave_out=("text",))
 def public_article(slug: str, categories) -> Article | None:
     """
     The published article at this address, as `Article.objects.published()`
-    gives it without its Markdown (the page shows the stored HTML), with its
-    category taken from `categories` (read when missing there).
+    gives it without its Markdown and HTML (the page shows its stored parts;
+    the HTML is read if they are not usable), with its category taken from
+    `categories` (read when missing there).
     """
     published, params = published_sql("t")
     found = _article(f"t.slug = %s AND {published}", [slug, *params])
