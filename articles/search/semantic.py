@@ -98,6 +98,30 @@ def embed_query(text: str) -> np.ndarray | None:
     return vector if vector.any() else None
 
 
+def query_vector(text: str, synonyms: str = "") -> np.ndarray | None:
+    """
+    The query's vector as the matrix holds vectors (MATRIX_DIMENSIONS, unit
+    length): its text's, plus SYNONYMS_SHARE times the vector of `synonyms`,
+    the other words its synonym groups accept (synonym_text()). None without
+    the model or when the text has no token.
+    """
+    vector = embed_query(text)
+    if vector is None:
+        return None
+    expansion = embed_query(synonyms) if synonyms and SYNONYMS_SHARE else None
+    if expansion is not None:
+        vector = vector + SYNONYMS_SHARE * expansion
+    return shorten(vector)
+
+
+def synonym_text(parsed) -> str:
+    """
+    The words a parsed query accepts besides those typed: the other phrases of
+    its synonym groups (and, in instant search, the completions of its last word).
+    """
+    return " ".join(" ".join(phrase) for term in parsed.terms for phrase in term.alternatives[1:])
+
+
 # --- Write side ------------------------------------------------------------------
 
 
@@ -453,6 +477,13 @@ MIN_BLEND_WORDS = 2
 # An article that matched no word joins the ranking, or is offered when nothing
 # matched, only when its own cosine with the query is at least this.
 RELATED_MIN_SIMILARITY = 0.30
+# The staff-edited synonyms reach the meaning signal too: the query's vector is
+# its text's plus this share of the vector of the other words its synonym groups
+# accept ("opt-out" also means "unsubscribe" and "suppression"). The model does
+# not know the site's own words; the editors' groups say what they mean. Tuning
+# half: 0.5 kept the ranking without background articles and lifted it under
+# 10,000 of them on both engines; 1.0 cost synonyms without them (docs/search-meaning.md).
+SYNONYMS_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -489,19 +520,19 @@ def meaning_scores(
     return best + ARTICLE_SHARE * own
 
 
-def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10) -> Fused:
+def fuse(ranked, text: str, *, category_id: int | None = None, needed: int = 10, synonyms: str = "") -> Fused:
     """
     The lexical ranking `ranked` ((article, section, score), best first) blended
-    with the articles nearest to `text` in meaning. With no lexical match at all,
-    the nearest articles close enough to count as related, flagged `by_meaning`.
-    Without the model (or vectors), the lexical ranking unchanged.
+    with the articles nearest to `text` in meaning (and to its `synonyms`, see
+    query_vector()). With no lexical match at all, the nearest articles close
+    enough to count as related, flagged `by_meaning`. Without the model (or
+    vectors), the lexical ranking unchanged.
     """
     if ranked and len(text.split()) < MIN_BLEND_WORDS:
         return Fused(ranked)
-    vector = embed_query(text)
+    vector = query_vector(text, synonyms)
     if vector is None:
         return Fused(ranked)
-    vector = shorten(vector)
     matrix = vector_matrix()
     if not len(matrix.article_ids):
         return Fused(ranked)
@@ -567,13 +598,12 @@ class MeaningSignal:
     weight = 1.0
 
     def scores(self, parsed, article_ids) -> dict[int, float]:
-        vector = embed_query(parsed.corrected or parsed.text)
+        vector = query_vector(parsed.corrected or parsed.text, _synonyms_of(parsed))
         if vector is None:
             return {}
         matrix = vector_matrix()
         if not len(matrix.article_ids):
             return {}
-        vector = shorten(vector)
         ids = np.asarray(list(article_ids), dtype=np.int64)
         rows = np.minimum(np.searchsorted(matrix.article_ids, ids), len(matrix.article_ids) - 1)
         rows = rows[matrix.article_ids[rows] == ids]
@@ -581,5 +611,10 @@ class MeaningSignal:
         return {int(matrix.article_ids[row]): float(score) for row, score in zip(rows, scores, strict=True)}
 
     def nearest(self, parsed, *, category_id: int | None, limit: int) -> list[int]:
-        related = fuse([], parsed.corrected or parsed.text, category_id=category_id, needed=limit)
+        text = parsed.corrected or parsed.text
+        related = fuse([], text, category_id=category_id, needed=limit, synonyms=_synonyms_of(parsed))
         return [article_id for article_id, _, _ in related.ranked[:limit]]
+
+
+def _synonyms_of(parsed) -> str:
+    return synonym_text(parsed) if hasattr(parsed, "terms") else ""
