@@ -3,7 +3,8 @@
 Try the meaning signal's fusion constants on the relevance queries, in seconds.
 
     python benchmarks/meaning_tuning.py [--engine sqlite|postgres] [--background N] [--keep DATABASE]
-                                        [--grid NAME=V1,V2 ...]
+                                        [--grid NAME=V1,V2 ...] [--set NAME=VALUE ...] [--reembed]
+                                        [--failures] [--rounds N]
 
 Prepares the relevance database as relevance.py does (`--keep` reuses one it
 kept), computes each query's lexical ranking once, and then replays only the
@@ -11,11 +12,16 @@ meaning signal's fusion and what follows it in `article_search()` for every
 combination of the constants of articles/search/semantic.py given by `--grid`
 (default: GRID). Rows are sorted by the TUNING half (relevance.query_half()),
 the one constants are chosen on; the held-out half is printed next to it so a
-choice can be checked once, not tuned on.
+choice can be checked once, not tuned on. Each setting's `fuse()` is timed in
+CPU seconds of this process per search (`--rounds`: the settings take turns,
+so a busy machine slows them alike). `--set` changes a constant before the
+first search (e.g. MATRIX_DIMENSIONS), `--reembed` writes the vectors again
+first (for a change in what is embedded).
 """
 
 import argparse
 import itertools
+import statistics
 import sys
 from pathlib import Path
 
@@ -125,6 +131,18 @@ def kinds_line(metrics: dict) -> str:
     return " ".join(f"{kind[:5]} {metrics[kind]['mrr']:.3f}" for kind in SHOWN_KINDS if kind in metrics)
 
 
+def missed_queries(queries, rankings, lexical_rankings, indexes) -> list[str]:
+    """The queries among `indexes` whose article is not first, with its rank and the lexical ranking's."""
+    missed = []
+    for i in indexes:
+        item, rank = queries[i], relevance.expected_rank(queries[i], rankings[i])
+        if rank != 1:
+            before = relevance.expected_rank(item, lexical_rankings[i])
+            top = ", ".join(slug for slug, _ in rankings[i][:2])
+            missed.append(f"[{item['kind']}] {item['query']!r}: {rank} (lexical {before}); {top}")
+    return missed
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
@@ -138,8 +156,12 @@ def main(argv=None):
     parser.add_argument(
         "--failures", action="store_true", help="list the tuning half's queries not at rank 1, for each setting"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="timed passes per setting, the settings taking turns (median shown)"
+    )
     args = parser.parse_args(argv)
     grid = parse_grid(args.grid) if args.grid else GRID
+    settings = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
     with relevance.prepared_database(args.engine, args.postgres_url, args.background, args.database, args.keep):
         from articles.search import semantic
 
@@ -153,36 +175,34 @@ def main(argv=None):
         queries = relevance.load_queries()
         lexical_rankings = relevance.lexical_rankings(queries)
         lexical = relevance.by_half(queries, lexical_rankings)
+        relevance.engine_rankings(queries)  # the matrix loaded, words tokenized: not timed
         tuning = [i for i, q in enumerate(queries) if relevance.query_half(q["query"]) == "tuning"]
-        results = []
-        for values in itertools.product(*grid.values()):
-            chosen = dict(zip(grid, values, strict=True))
-            saved = {name: getattr(semantic, name) for name in chosen}  # AttributeError: not a constant
-            for name, value in chosen.items():
-                setattr(semantic, name, value)
-            relevance.engine_rankings(queries)  # the matrix loaded, words tokenized: not timed
-            spent.clear()
-            rankings = relevance.engine_rankings(queries)
-            cost = 1000 * sum(spent) / max(len(spent), 1)
-            missed = []
-            if args.failures:
-                for i in tuning:
-                    rank = relevance.expected_rank(queries[i], rankings[i])
-                    if rank != 1:
-                        before = relevance.expected_rank(queries[i], lexical_rankings[i])
-                        top = ", ".join(slug for slug, _ in rankings[i][:2])
-                        missed.append(
-                            f"[{queries[i]['kind']}] {queries[i]['query']!r}: {rank} (lexical {before}); {top}"
-                        )
-            results.append((chosen, relevance.by_half(queries, rankings), missed, cost))
-            for name, value in saved.items():
-                setattr(semantic, name, value)
+        rankings, costs = {}, {i: [] for i in range(len(settings))}
+        for _ in range(max(1, args.rounds)):
+            for i, chosen in enumerate(settings):
+                saved = {name: getattr(semantic, name) for name in chosen}  # AttributeError: not a constant
+                for name, value in chosen.items():
+                    setattr(semantic, name, value)
+                spent.clear()
+                rankings[i] = relevance.engine_rankings(queries)
+                costs[i].append(1000 * sum(spent) / max(len(spent), 1))
+                for name, value in saved.items():
+                    setattr(semantic, name, value)
+    results = [
+        (
+            chosen,
+            relevance.by_half(queries, rankings[i]),
+            missed_queries(queries, rankings[i], lexical_rankings, tuning) if args.failures else [],
+            statistics.median(costs[i]),
+        )
+        for i, chosen in enumerate(settings)
+    ]
     print(f"{len(queries)} queries on {args.engine}, background {args.background}; MRR@10, sorted by the tuning half")
     for half in ("tuning", "held-out"):
         print(f"lexical alone, {half:8}: {lexical[half]['all']['mrr']:.3f} | {kinds_line(lexical[half])}")
     results.sort(key=lambda r: -r[1]["tuning"]["all"]["mrr"])
     for chosen, halves, missed, cost in results:
-        print(f"\n{chosen}: fuse {cost:.2f} ms CPU per search")
+        print(f"\n{chosen}: fuse {cost:.3f} ms CPU per search (median of {max(1, args.rounds)})")
         for half in ("tuning", "held-out"):
             print(f"  {half:8}: {halves[half]['all']['mrr']:.3f} | {kinds_line(halves[half])}")
         for line in missed:
