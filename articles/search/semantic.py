@@ -90,14 +90,6 @@ def reset_encoder() -> None:
     _matrix.clear()
 
 
-def embed_query(text: str) -> np.ndarray | None:
-    model = encoder() if settings.KB_SEARCH_MEANING else None
-    if model is None or not text.strip():
-        return None
-    vector = model.embed([text])[0]
-    return vector if vector.any() else None
-
-
 def query_vector(text: str, synonyms: str = "") -> np.ndarray | None:
     """
     The query's vector as the matrix holds vectors (MATRIX_DIMENSIONS, unit
@@ -105,12 +97,15 @@ def query_vector(text: str, synonyms: str = "") -> np.ndarray | None:
     the other words its synonym groups accept (synonym_text()). None without
     the model or when the text has no token.
     """
-    vector = embed_query(text)
-    if vector is None:
+    model = encoder() if settings.KB_SEARCH_MEANING else None
+    if model is None or not text.strip():
         return None
-    expansion = embed_query(synonyms) if synonyms and SYNONYMS_SHARE else None
-    if expansion is not None:
-        vector = vector + SYNONYMS_SHARE * expansion
+    expanded = bool(SYNONYMS_SHARE and synonyms.strip())
+    # One call for both texts: the model's cost per call is most of the cost of a short text.
+    vectors = model.embed([text, synonyms] if expanded else [text])
+    if not vectors[0].any():
+        return None
+    vector = vectors[0] + SYNONYMS_SHARE * vectors[1] if expanded else vectors[0]
     return shorten(vector)
 
 
