@@ -31,6 +31,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -240,14 +241,42 @@ def recreate_postgres_database(base: str, database: str, *, drop_only=False) -> 
         sys.exit(f"PostgreSQL at {base} is not usable: {error}")
 
 
-def run_engine(engine: str, pg_base: str, background: int = 0, prefix: str = BENCH_DATABASE) -> dict:
-    """Set up a throwaway database for `engine`, load the corpus (and background) and score every query."""
-    database = bench_database(prefix)
+def postgres_database_exists(base: str, database: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(postgres_url(base, "postgres"), autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is not None
+
+
+def kept_database_ready(background: int) -> bool:
+    """Whether the current database already holds the corpus and `background` articles (a kept database)."""
+    from django.db import connection
+
+    from articles.models import Article
+
+    if "articles_article" not in connection.introspection.table_names():
+        return False
+    return Article.objects.count() == len(list(CORPUS.glob("*.md"))) + background
+
+
+@contextmanager
+def prepared_database(
+    engine: str, pg_base: str, background: int = 0, prefix: str = BENCH_DATABASE, keep: str | None = None
+):
+    """
+    Django set up on a database for `engine` holding the corpus (and `background`
+    articles): a throwaway one, dropped at the end, or with `keep` (a SQLite file,
+    or a PostgreSQL database name) that one, loaded on the first run, reused by the
+    next ones with the same `background`, and never dropped.
+    """
+    database = keep if keep and engine == "postgres" else bench_database(prefix)
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
         if engine == "sqlite":
-            os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'relevance.sqlite3'}"
+            path = Path(keep).resolve() if keep else Path(tmp) / "relevance.sqlite3"
+            os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         else:
-            recreate_postgres_database(pg_base, database)
+            if not (keep and postgres_database_exists(pg_base, database)):
+                recreate_postgres_database(pg_base, database)
             os.environ["DATABASE_URL"] = postgres_url(pg_base, database)
         os.environ["DJANGO_SETTINGS_MODULE"] = "kb.settings"
         os.environ.pop("REDIS_URL", None)  # a local-memory cache: nothing shared is touched
@@ -258,23 +287,38 @@ def run_engine(engine: str, pg_base: str, background: int = 0, prefix: str = BEN
         from django.db import connections
 
         try:
-            call_command("migrate", verbosity=0, interactive=False)
-            import_corpus()
-            if background:
-                load_background(background)
-            queries = load_queries()
-            rankings = engine_rankings(queries)
-            lexical = lexical_rankings(queries)
-            return {
-                "metrics": score(queries, rankings),
-                "halves": by_half(queries, rankings),
-                "lexical_halves": by_half(queries, lexical),
-                "failures": failures(queries, rankings),
-            }
+            if not (keep and kept_database_ready(background)):
+                if keep:  # a kept database with other contents: start it again
+                    connections.close_all()
+                    if engine == "sqlite":
+                        path.unlink(missing_ok=True)
+                    else:
+                        recreate_postgres_database(pg_base, database)
+                call_command("migrate", verbosity=0, interactive=False)
+                import_corpus()
+                if background:
+                    load_background(background)
+            yield
         finally:
             connections.close_all()
-            if engine == "postgres":
+            if engine == "postgres" and not keep:
                 recreate_postgres_database(pg_base, database, drop_only=True)
+
+
+def run_engine(
+    engine: str, pg_base: str, background: int = 0, prefix: str = BENCH_DATABASE, keep: str | None = None
+) -> dict:
+    """Score every query on `engine`'s database (prepared_database()), with and without the meaning signal."""
+    with prepared_database(engine, pg_base, background, prefix, keep):
+        queries = load_queries()
+        rankings = engine_rankings(queries)
+        lexical = lexical_rankings(queries)
+        return {
+            "metrics": score(queries, rankings),
+            "halves": by_half(queries, rankings),
+            "lexical_halves": by_half(queries, lexical),
+            "failures": failures(queries, rankings),
+        }
 
 
 def run_child(engine: str, args) -> dict:
@@ -362,15 +406,23 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--background", type=int, default=0, metavar="N", help="also load N synthetic articles that only compete"
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DATABASE",
+        help="use this SQLite file or PostgreSQL database and keep it: loaded once, reused by later runs "
+        "with the same --background (one engine only)",
+    )
     args = parser.parse_args(argv)
     if args.background < 0:
         parser.error("--background takes a number of articles, 0 or more")
+    if args.keep and args.engine == "both":
+        parser.error("--keep names one database: run one engine")
 
     queries = load_queries()
     if args.engine == "both":
         engines = {name: run_child(name, args) for name in ("sqlite", "postgres")}
     else:
-        engines = {args.engine: run_engine(args.engine, args.postgres_url, args.background, args.database)}
+        engines = {args.engine: run_engine(args.engine, args.postgres_url, args.background, args.database, args.keep)}
     command = "python " + shlex.join([os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     results = {
         "command": command,

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from benchmarks.relevance import evaluate, evaluate_bm25, import_corpus, load_queries
+from benchmarks.relevance import evaluate, evaluate_bm25, import_corpus, kept_database_ready, load_queries
 
 # django_db also tells pytest-django to create the test database the fixture below uses.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -91,3 +91,13 @@ def test_floor(measured, kind, metric):
 def test_beats_plain_bm25(measured, baseline, kind):
     engine, bm25 = measured[kind]["mrr"], baseline[kind]["mrr"]
     assert engine >= bm25 + MARGIN_OVER_BM25, f"{kind} MRR {engine:.3f} vs BM25 {bm25:.3f}"
+
+
+def test_a_kept_database_is_reused_only_when_it_holds_the_corpus_and_as_many_background_articles(db):
+    from articles.models import Article
+
+    Article.objects.all().delete()
+    assert not kept_database_ready(0)
+    import_corpus()
+    assert kept_database_ready(0)
+    assert not kept_database_ready(10_000)

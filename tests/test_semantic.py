@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from django.test import override_settings
 
-from articles.models import Article, MeaningVector
+from articles.models import Article, MeaningVector, SynonymGroup
 from articles.search import article_search, embedding, rebuild_index, semantic
+from articles.search.parse import parse_query
+from articles.search.synonyms import SynonymTable
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +126,44 @@ def test_a_one_word_query_keeps_its_lexical_ranking(help_articles):
     lexical = [(company, None, 1.0), (closing, 7, 0.9)]
     assert semantic.fuse(lexical, "subscription").ranked == lexical
     assert semantic.fuse([], "passphrase").by_meaning is True  # with no match, still the nearest by meaning
+
+
+def test_the_synonym_text_of_a_query_is_the_other_phrases_of_its_synonym_groups():
+    synonyms = SynonymTable([["opt-out", "unsubscribe", "suppression list"], ["export", "download"]])
+    parsed = parse_query("export the opt-out list", synonyms=synonyms)
+    assert semantic.synonym_text(parsed) == "download unsubscribe suppression list"
+    assert semantic.synonym_text(parse_query("closing my account", synonyms=synonyms)) == ""
+
+
+def test_a_querys_synonyms_bring_its_vector_closer_to_what_they_mean(help_articles):
+    matrix = semantic.vector_matrix()
+    password = matrix.articles[np.searchsorted(matrix.article_ids, help_articles["password"].pk)]
+    plain = semantic.query_vector("my secret word stopped working")
+    expanded = semantic.query_vector("my secret word stopped working", "password passphrase")
+    assert np.isclose(np.linalg.norm(expanded), 1.0)
+    assert expanded @ password > plain @ password + 0.05
+    with override_settings(KB_SEARCH_MEANING=False):
+        assert semantic.query_vector("my secret word stopped working", "password") is None
+
+
+def test_fusion_counts_the_synonyms_of_the_query(help_articles):
+    company, password = help_articles["company"].pk, help_articles["password"].pk
+    lexical = [(company, None, 1.0), (password, None, 0.9)]
+    text = "the secret word for our company stopped working"
+    assert [a for a, _, _ in semantic.fuse(lexical, text).ranked[:1]] == [company]
+    fused = semantic.fuse(lexical, text, synonyms="password passphrase passcode").ranked
+    assert [a for a, _, _ in fused[:1]] == [password]
+
+
+def test_search_gives_the_meaning_signal_the_other_words_of_the_querys_synonym_groups(help_articles, monkeypatch):
+    SynonymGroup.objects.create(terms="close, shut down, terminate")
+    seen = []
+    fuse = semantic.fuse
+    monkeypatch.setattr(
+        semantic, "fuse", lambda *args, **kwargs: seen.append(kwargs["synonyms"]) or fuse(*args, **kwargs)
+    )
+    assert article_search("shut down my account").results
+    assert seen == ["close terminate"]
 
 
 def test_the_vectors_in_memory_follow_saves_and_deletes(help_articles, make_article):

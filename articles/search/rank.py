@@ -159,7 +159,8 @@ def fuse(
     Other signals join the lexical ranking here. The meaning signal
     (semantic.py) blends each candidate's closeness in meaning with its lexical
     score and adds articles close in meaning; when no word matched, it offers
-    the nearest articles, and says so (the second value, `by_meaning`).
+    the nearest articles, and says so (the second value, `by_meaning`). It is
+    given the query after typo correction and its synonym groups' other words.
     Without its model, the lexical ranking stands.
     """
     fused = semantic.fuse(
@@ -167,6 +168,7 @@ def fuse(
         parsed.corrected or parsed.text,
         category_id=category_id,
         needed=needed,
+        synonyms=semantic.synonym_text(parsed),
     )
     return [Ranked(article_id, section_id, score) for article_id, section_id, score in fused.ranked], fused.by_meaning
 
