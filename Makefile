@@ -25,6 +25,7 @@ run: $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo
+	$(MANAGE) refresh_article_pages --no-progress
 	$(MANAGE) create_staff
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
