@@ -281,6 +281,19 @@ def test_document_counts_cover_word_forms_and_skip_stop_words_in_phrases(corpus)
     assert rank.document_frequencies(parse("log in"), current_backend()) == [1]
 
 
+def test_document_counts_past_the_cap_come_from_the_vocabulary_without_walking_the_index(corpus):
+    from django.test.utils import CaptureQueriesContext
+
+    # "authentication" is in two articles: at least the cap of one, so its vocabulary count is the answer.
+    assert current_backend().document_counts(["authentication", "resetting"], cap=1) == {
+        "authentication": 2,
+        "resetting": 1,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert current_backend().document_counts(["authentication"], cap=1) == {"authentication": 2}
+    assert not any("MATCH" in q["sql"] for q in queries)
+
+
 def _counts(words):
     return current_backend().document_counts(words, cap=rank.BROAD_TERM_ARTICLES + 1)
 
@@ -325,3 +338,16 @@ def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article
 def test_forms_of_one_word_make_one_term(db):
     assert [t.alternatives for t in parse("lists list invalid").terms] == [(("lists",),), (("invalid",),)]
     assert [t.alternatives for t in parse("resetting reset").terms] == [(("resetting",),)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL storage")
+def test_postgresql_keeps_whole_article_vectors_in_the_table_rows(corpus):
+    # Ranking reads them for every selective match: from TOAST storage that cost three times as much.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'articles_search_pg'::regclass AND attname = 'vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'articles_search_pg'")
+        assert "toast_tuple_target=8160" in cursor.fetchone()[0]
