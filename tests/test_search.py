@@ -351,3 +351,33 @@ def test_postgresql_keeps_whole_article_vectors_in_the_table_rows(corpus):
         assert cursor.fetchone()[0] == "m"
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'articles_search_pg'")
         assert "toast_tuple_target=8160" in cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
+def test_postgresql_at_least_two_matches_exactly_the_rows_with_two_of_the_terms(db):
+    from itertools import combinations
+
+    from articles.search.backends.postgres import at_least_two
+    from articles.search.query import Term
+
+    words = ["invoice", "refund", "webhook", "bounce"]
+    query = at_least_two([Term(((w,),)) for w in words])
+    with connection.cursor() as cursor:
+        for size in range(len(words) + 1):
+            for present in combinations(words, size):
+                cursor.execute(
+                    "SELECT to_tsvector('simple', %s) @@ to_tsquery('simple', %s)", [" ".join(present), query]
+                )
+                assert cursor.fetchone()[0] == (size >= 2), present
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner setting")
+def test_postgresql_head_tiers_leave_the_planner_settings_as_they_were(corpus):
+    # The test runs inside a transaction, where SET LOCAL would otherwise last until its end.
+    assert set(_ranked_as_broad("authentication setting smtp billing", needed=1)) == {
+        corpus["smtp"].pk,
+        corpus["2fa"].pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone()[0] == "on"
