@@ -353,6 +353,18 @@ def test_postgresql_keeps_whole_article_vectors_in_the_table_rows(corpus):
         assert "toast_tuple_target=8160" in cursor.fetchone()[0]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plan")
+def test_postgresql_matches_whole_articles_through_an_index_of_their_rows_only(corpus):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT article_id FROM articles_search_pg"
+            " WHERE section_id < 0 AND vector @@ to_tsquery('english', 'invoice')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "articles_search_pg_whole_vector" in plan
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
 def test_postgresql_at_least_two_matches_exactly_the_rows_with_two_of_the_terms(db):
     from itertools import combinations
