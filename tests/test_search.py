@@ -131,6 +131,16 @@ def test_synonyms_edited_by_staff_apply_at_query_time(corpus):
     assert slugs("gizmo")[0] == "smtp-errors"
 
 
+def test_the_synonym_table_is_built_once_until_a_group_changes(corpus):
+    from articles.search.synonyms import synonym_table
+
+    table = synonym_table()
+    assert synonym_table() is table
+    SynonymGroup.objects.create(terms="gizmo, relay")
+    changed = synonym_table()
+    assert changed is not table and ("gizmo",) in changed.phrase_group
+
+
 def test_natural_question_finds_the_answer(corpus):
     assert top("why can't I log in?").slug == "login-issues"
 
