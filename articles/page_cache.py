@@ -285,12 +285,16 @@ def _seconds_to_keep(seconds: int) -> int:
     `seconds`, but never past the next scheduled publication: nothing is saved
     when its time comes, so a cached page must expire by itself then.
     """
-    # Looked up by name: the models import this module.
-    article_model = apps.get_model("articles", "Article")
-    due = article_model.objects.scheduled().aggregate(due=Min("publish_at"))["due"]
+    # Asked each time a page or a search is stored (twice for a new API search): the
+    # next publication is read once per content version, which every save replaces.
+    due = content_memo("next-publish-at", _next_publish_at)
+    now = timezone.now().timestamp()
+    if due is not None and due <= now:
+        # Gone live under a version that did not carry its date (no version file yet).
+        due = _next_publish_at()
     if due is None:
         return seconds
-    return max(1, min(seconds, math.ceil((due - timezone.now()).total_seconds())))
+    return max(1, min(seconds, math.ceil(due - now)))
 
 
 def _store(

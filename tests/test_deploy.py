@@ -13,18 +13,19 @@ from django.test import RequestFactory
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_sqlite_file_database_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+def test_the_sqlite_file_database_runs_in_wal_mode_with_a_busy_timeout_and_a_memory_map(tmp_path):
     code = (
         "import django; django.setup()\n"
         "from django.db import connection\n"
         "with connection.cursor() as c:\n"
         "    for pragma in ('journal_mode', 'synchronous', 'busy_timeout'):\n"
         "        print(c.execute(f'PRAGMA {pragma}').fetchone()[0])\n"
+        "    print(c.execute('PRAGMA mmap_size').fetchone()[0] > 0)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "REDIS"))}
     env.update(DJANGO_SETTINGS_MODULE="kb.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.stdout.split() == ["wal", "1", "20000"], result.stderr  # synchronous=1 is NORMAL
+    assert result.stdout.split() == ["wal", "1", "20000", "True"], result.stderr  # synchronous=1 is NORMAL
 
 
 def _gunicorn_config(monkeypatch, **env):

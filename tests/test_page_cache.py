@@ -509,6 +509,22 @@ def test_a_scheduled_article_appears_on_cached_pages_when_it_is_due(client, arti
     assert timeouts and all(t <= 90 for t in timeouts)
 
 
+def test_storing_a_new_api_search_reads_the_next_publication_once_per_content_version(client, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def scheduled_reads(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url)["X-Cache"] == "miss"
+        return sum("publish_at" in q["sql"] and "MIN(" in q["sql"].upper() for q in queries)
+
+    # The search and the page are each stored with a lifetime bounded by the next publication.
+    assert scheduled_reads("/api/search/?q=password") == 1
+    assert scheduled_reads("/api/search/?q=reset") == 0
+    page_cache.content_changed()
+    assert scheduled_reads("/api/search/?q=link") == 1
+
+
 def test_a_repeated_api_search_is_served_whole_from_the_cache(client, article):
     first = client.get("/api/search/?q=password&limit=5")
     second = client.get("/api/search/?q=password&limit=5")

@@ -131,6 +131,16 @@ def test_synonyms_edited_by_staff_apply_at_query_time(corpus):
     assert slugs("gizmo")[0] == "smtp-errors"
 
 
+def test_the_synonym_table_is_built_once_until_a_group_changes(corpus):
+    from articles.search.synonyms import synonym_table
+
+    table = synonym_table()
+    assert synonym_table() is table
+    SynonymGroup.objects.create(terms="gizmo, relay")
+    changed = synonym_table()
+    assert changed is not table and ("gizmo",) in changed.phrase_group
+
+
 def test_natural_question_finds_the_answer(corpus):
     assert top("why can't I log in?").slug == "login-issues"
 
@@ -281,6 +291,19 @@ def test_document_counts_cover_word_forms_and_skip_stop_words_in_phrases(corpus)
     assert rank.document_frequencies(parse("log in"), current_backend()) == [1]
 
 
+def test_document_counts_past_the_cap_come_from_the_vocabulary_without_walking_the_index(corpus):
+    from django.test.utils import CaptureQueriesContext
+
+    # "authentication" is in two articles: at least the cap of one, so its vocabulary count is the answer.
+    assert current_backend().document_counts(["authentication", "resetting"], cap=1) == {
+        "authentication": 2,
+        "resetting": 1,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert current_backend().document_counts(["authentication"], cap=1) == {"authentication": 2}
+    assert not any("MATCH" in q["sql"] for q in queries)
+
+
 def _counts(words):
     return current_backend().document_counts(words, cap=rank.BROAD_TERM_ARTICLES + 1)
 
@@ -325,3 +348,58 @@ def test_articles_with_only_broad_terms_are_ranked_in_tiers(corpus, make_article
 def test_forms_of_one_word_make_one_term(db):
     assert [t.alternatives for t in parse("lists list invalid").terms] == [(("lists",),), (("invalid",),)]
     assert [t.alternatives for t in parse("resetting reset").terms] == [(("resetting",),)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL storage")
+def test_postgresql_keeps_whole_article_vectors_in_the_table_rows(corpus):
+    # Ranking reads them for every selective match: from TOAST storage that cost three times as much.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'articles_search_pg'::regclass AND attname = 'vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'articles_search_pg'")
+        assert "toast_tuple_target=8160" in cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes")
+def test_postgresql_indexes_the_whole_article_rows_only_for_full_text_matches(corpus):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE tablename = 'articles_search_pg' AND indexdef LIKE '%%gin%%'"
+        )
+        [(name, definition)] = cursor.fetchall()
+    assert name == "articles_search_pg_whole_vector"
+    assert definition.endswith("WHERE (section_id < 0)")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
+def test_postgresql_at_least_two_matches_exactly_the_rows_with_two_of_the_terms(db):
+    from itertools import combinations
+
+    from articles.search.backends.postgres import at_least_two
+    from articles.search.query import Term
+
+    words = ["invoice", "refund", "webhook", "bounce"]
+    query = at_least_two([Term(((w,),)) for w in words])
+    with connection.cursor() as cursor:
+        for size in range(len(words) + 1):
+            for present in combinations(words, size):
+                cursor.execute(
+                    "SELECT to_tsvector('simple', %s) @@ to_tsquery('simple', %s)", [" ".join(present), query]
+                )
+                assert cursor.fetchone()[0] == (size >= 2), present
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner setting")
+def test_postgresql_head_tiers_leave_the_planner_settings_as_they_were(corpus):
+    # The test runs inside a transaction, where SET LOCAL would otherwise last until its end.
+    assert set(_ranked_as_broad("authentication setting smtp billing", needed=1)) == {
+        corpus["smtp"].pk,
+        corpus["2fa"].pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        assert cursor.fetchone()[0] == "on"

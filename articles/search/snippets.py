@@ -5,6 +5,8 @@ and wraps the highlighted ones in <mark>.
 """
 
 import re
+from bisect import bisect_left
+from itertools import compress
 
 from .text import stem
 
@@ -19,20 +21,22 @@ def make_snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> Snipp
     stems = {stem(w) for w in words}
     parts = _WORD.split(text)
     # parts alternates separator, word, separator, word, ...
-    word_positions = list(range(1, len(parts), 2))
-    hits = [stem(parts[i].lower()) in stems for i in word_positions]
-    if not word_positions:
+    tokens = parts[1::2]
+    if not tokens:
         return [(text, False)] if text else []
+    # Each distinct word is looked at once: a section repeats many of its words.
+    is_hit = {token: stem(token.lower()) in stems for token in set(tokens)}
+    hits = list(map(is_hit.__getitem__, tokens))
+    positions = list(compress(range(len(hits)), hits))
+    # The first window with the most hits starts at the text's start or just where a hit
+    # enters it at its far end: only those starts are counted.
     best_start, best_count = 0, -1
-    running = sum(hits[:size])
-    for start in range(0, max(1, len(word_positions) - size + 1)):
-        if start:
-            running += (hits[start + size - 1] if start + size - 1 < len(hits) else 0) - hits[start - 1]
-        if running > best_count:
-            best_start, best_count = start, running
-    first = word_positions[best_start]
-    last_index = min(best_start + size, len(word_positions)) - 1
-    last = word_positions[last_index]
+    for start in sorted({0, *(max(0, p - size + 1) for p in positions)}):
+        count = bisect_left(positions, start + size) - bisect_left(positions, start)
+        if count > best_count:
+            best_start, best_count = start, count
+    last_index = min(best_start + size, len(tokens)) - 1
+    first, last = 2 * best_start + 1, 2 * last_index + 1
     fragments: Snippet = []
     if best_start > 0:
         fragments.append(("… ", False))
@@ -42,7 +46,7 @@ def make_snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> Snipp
             fragments.append((piece, hits[(i - 1) // 2]))
         elif piece:
             fragments.append((piece, False))
-    if last_index < len(word_positions) - 1:
+    if last_index < len(tokens) - 1:
         fragments.append((" …", False))
     return fragments
 

@@ -42,14 +42,25 @@ class SynonymTable:
         return None
 
 
+# The last table built, with the groups it was built from: every search asks for the
+# table, and building it from the same groups each time cost more than the lookups.
+_built: tuple[list, SynonymTable] | None = None
+
+
 def synonym_table() -> SynonymTable:
     """The synonym groups, cached until one of them changes."""
+    global _built
     groups = cache.get(SYNONYMS_CACHE_KEY)
     if groups is None:
         model = apps.get_model("articles", "SynonymGroup")
         groups = [group.term_list for group in model.objects.all()]
         cache.set(SYNONYMS_CACHE_KEY, groups, SYNONYMS_TIMEOUT)
-    return SynonymTable(groups)
+    built = _built
+    if built is not None and built[0] == groups:
+        return built[1]
+    table = SynonymTable(groups)
+    _built = (groups, table)
+    return table
 
 
 def forget_synonyms() -> None:

@@ -24,6 +24,7 @@ from os.path import commonprefix
 from django.core.cache import cache
 from django.db import connection
 
+from .. import vocabulary
 from ..bm25 import term_score
 from ..query import Term
 from ..text import tokenize, word_count
@@ -115,14 +116,22 @@ class SQLiteBackend:
         Counted in the index, so other forms of a word count too ("marke" counts the
         articles with "mark"): the whole-article rows come first in rowid order, so
         counting stops after `cap` of them. One statement for all the words.
+
+        A word the vocabulary already counts in `cap` articles or more is in at
+        least as many in any form: its vocabulary count is the answer, and the
+        index is not walked for it (for a common word, `cap` rows of it).
         """
         words = list(words)
         if not words:
             return {}
-        count = f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s))"
-        params = [value for word in words for value in (_quote((word,)), cap)]
-        [row] = _select(f"SELECT {', '.join([count] * len(words))}", params)
-        return dict(zip(words, row, strict=True))
+        counts = {word: n for word, n in vocabulary.document_counts(words).items() if n >= cap}
+        rest = [word for word in words if word not in counts]
+        if rest:
+            count = f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s))"
+            params = [value for word in rest for value in (_quote((word,)), cap)]
+            [row] = _select(f"SELECT {', '.join([count] * len(rest))}", params)
+            counts.update(zip(rest, row, strict=True))
+        return {word: counts[word] for word in words}
 
     # --- Matching and scoring ----------------------------------------------------------------------
 
