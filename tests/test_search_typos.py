@@ -140,3 +140,10 @@ def test_long_words_with_swapped_letters_are_found_without_shared_letter_triples
 def test_the_corrector_keeps_the_first_letter_when_a_commoner_word_is_as_close():
     correct = _corrector({"count": 900, "account": 100, "banned": 40})
     assert correct(["acount", "bnned"]) == {"acount": "account", "bnned": "banned"}
+
+
+def test_without_the_noisy_channel_the_commoner_word_wins(monkeypatch):
+    from articles.search import typos
+
+    monkeypatch.setattr(typos, "NOISY_CHANNEL", False)
+    assert best_correction("acount", [("count", 900), ("account", 100)]) == "count"

@@ -70,10 +70,9 @@ def adjacent_keys(a: str, b: str) -> bool:
     return abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
 
 
-# What a likely typo costs in typo_cost(), against 1 for any other edit.
+# What a likely typo costs in typo_cost(), against 1 for any other edit (two swapped
+# neighbours included: at half, nothing moved in benchmarks/relevance.py).
 LIKELY_EDIT = 0.5
-# What two swapped neighbours cost there.
-SWAPPED_LETTERS = 1.0
 
 
 def typo_cost(typed: str, meant: str) -> float:
@@ -98,7 +97,7 @@ def typo_cost(typed: str, meant: str) -> float:
                 cost[i - 1][j - 1] + change,
             )
             if i > 1 and j > 1 and a == meant[j - 2] and typed[i - 2] == b:
-                value = min(value, cost[i - 2][j - 2] + SWAPPED_LETTERS)
+                value = min(value, cost[i - 2][j - 2] + 1.0)
             cost[i][j] = value
     return cost[-1][-1]
 
@@ -107,6 +106,11 @@ def _extra_letter(word: str, i: int) -> float:
     """The cost of `word[i]` being left out of the other word: less when it doubles a neighbour."""
     doubled = (i > 0 and word[i - 1] == word[i]) or (i + 1 < len(word) and word[i + 1] == word[i])
     return LIKELY_EDIT if doubled else 1.0
+
+
+# Off, candidates as close are told apart by their article count alone (the rule
+# before the noisy channel's tie-breaks; benchmarks/typos.py --articles-first).
+NOISY_CHANNEL = True
 
 
 def changes_first_letter(typed: str, meant: str) -> bool:
@@ -121,13 +125,14 @@ def best_correction(word: str, candidates: Iterable[tuple[str, int]], *, limit: 
     likelier typo (`typo_cost()`), then most articles, then alphabetical.
     """
     limit = allowed_edits(word) if limit is None else limit
-    best: tuple[int, bool, float, int, str] | None = None
+    best: tuple | None = None
     for candidate, frequency in candidates:
         if candidate == word:
             return None
         distance = edit_distance(word, candidate, limit)
         if distance <= limit:
-            key = (distance, changes_first_letter(word, candidate), typo_cost(word, candidate), -frequency, candidate)
+            likelier = (changes_first_letter(word, candidate), typo_cost(word, candidate)) if NOISY_CHANNEL else ()
+            key = (distance, *likelier, -frequency, candidate)
             if best is None or key < best:
                 best = key
     return best[-1] if best else None
