@@ -125,17 +125,22 @@ def best_correction(word: str, candidates: Iterable[tuple[str, int]], *, limit: 
     likelier typo (`typo_cost()`), then most articles, then alphabetical.
     """
     limit = allowed_edits(word) if limit is None else limit
-    best: tuple | None = None
+    closest: list[tuple[str, int]] = []
     for candidate, frequency in candidates:
         if candidate == word:
             return None
         distance = edit_distance(word, candidate, limit)
-        if distance <= limit:
-            likelier = (changes_first_letter(word, candidate), typo_cost(word, candidate)) if NOISY_CHANNEL else ()
-            key = (distance, *likelier, -frequency, candidate)
-            if best is None or key < best:
-                best = key
-    return best[-1] if best else None
+        if distance < limit + 1:
+            closest, limit = ([] if distance < limit else closest), distance
+            closest.append((candidate, frequency))
+    if not closest:
+        return None
+
+    def likelier(candidate: str) -> tuple:
+        return (changes_first_letter(word, candidate), typo_cost(word, candidate)) if NOISY_CHANNEL else ()
+
+    # typo_cost() only for the candidates at the fewest edits, which are few.
+    return min(closest, key=lambda item: (*likelier(item[0]), -item[1], item[0]))[0]
 
 
 def swapped(word: str) -> set[str]:
