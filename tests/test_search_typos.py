@@ -147,3 +147,14 @@ def test_without_the_noisy_channel_the_commoner_word_wins(monkeypatch):
 
     monkeypatch.setattr(typos, "NOISY_CHANNEL", False)
     assert best_correction("acount", [("count", 900), ("account", 100)]) == "count"
+
+
+def test_search_corrects_to_the_likelier_typo_when_a_commoner_word_is_as_close(make_article):
+    from articles.search import article_search
+
+    for n in range(3):
+        make_article(f"Count the messages {n}", "Count what was sent and count what bounced.")
+    account = make_article("Closing your account", "Close the account from its settings page.")
+    page = article_search("close acount")
+    assert page.corrected == "close account"
+    assert page.results[0].slug == account.slug
