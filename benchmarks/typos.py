@@ -3,8 +3,8 @@
 Typo tolerance: how often search corrects a misspelt word to the word meant, by
 word length and kind of typo, under one or more correction rules.
 
-    python benchmarks/typos.py [--engine sqlite|postgres] [--per-length 80] [--seed 7]
-                               [--rules "4:1,6:2" "3:1,6:2" ...]
+    python benchmarks/typos.py [--engine sqlite|postgres] [--database NAME] [--per-length 80] [--seed 7]
+                               [--rules "4:1,6:2" "3:1,6:2" ...] [--articles-first]
 
 A throwaway database (as in relevance.py) is loaded with the relevance corpus
 (benchmarks/relevance/corpus/). From its vocabulary, `--per-length` words of each
@@ -23,6 +23,9 @@ them that a rule turns into some corpus word, a query the customer did not type.
 A rule "swap3,4:1,6:2" reads: from 3 letters two swapped letters are corrected,
 from 4 letters any one edit, from 6 letters two (shorter: none). The first rule
 is the one search ships (`articles.search.typos`: `SWAPS_FROM`, `allowed_edits()`).
+Among candidates as close, the same first letter and the likelier typo win before
+the word in more articles (`typos.NOISY_CHANNEL`); `--articles-first` measures
+the rule without those tie-breaks.
 """
 
 import argparse
@@ -81,12 +84,15 @@ def bucket(length: int) -> int:
     return min(length, LENGTHS[-1])
 
 
-def setup_database(engine: str, postgres_url: str) -> tuple[str, callable]:
-    """Point Django at a throwaway database, load the corpus; returns a cleanup function."""
+def setup_database(engine: str, postgres_url: str, prefix: str = "kb_typos_bench") -> tuple[str, callable]:
+    """
+    Point Django at a throwaway database (on PostgreSQL, <prefix>_<process id>),
+    load the corpus; returns a cleanup function.
+    """
     from benchmarks import relevance
 
     tmp = tempfile.TemporaryDirectory(prefix="kb-typos-")
-    database = f"kb_typos_bench_{os.getpid()}"
+    database = f"{prefix}_{os.getpid()}"
     if engine == "sqlite":
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp.name) / 'typos.sqlite3'}"
     else:
@@ -116,12 +122,20 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/")
+    parser.add_argument(
+        "--database", default="kb_typos_bench", help="name of the PostgreSQL database (the process id is appended)"
+    )
     parser.add_argument("--per-length", type=int, default=80, help="words drawn per length (default 80)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rules", nargs="+", default=DEFAULT_RULES, help="rules to compare; the first is shipped")
+    parser.add_argument(
+        "--articles-first",
+        action="store_true",
+        help="tell candidates as close apart by article count alone (typos.NOISY_CHANNEL off, the rule before it)",
+    )
     args = parser.parse_args(argv)
 
-    cleanup = setup_database(args.engine, args.postgres_url)
+    cleanup = setup_database(args.engine, args.postgres_url, args.database)
     try:
         report(args)
     finally:
@@ -169,6 +183,7 @@ def report(args) -> None:
         f"{len({c[2] for c in cases}):,} words; {len(unknown)} English words not in the corpus.\n"
     )
     shipped = typos.allowed_edits, typos.SWAPS_FROM
+    typos.NOISY_CHANNEL = not getattr(args, "articles_first", False)
     try:
         for rule in args.rules:
             typos.allowed_edits, typos.SWAPS_FROM = parse_rule(rule)
@@ -217,7 +232,7 @@ def print_table(cases, unknown, parse) -> None:
     good = sum(c["all"] for c in corrected.values())
     bad = sum(wrong.values())
     print(
-        f"| **all** | {n} | | | | | | {rate(good, n)} | {rate(bad, n)} "
+        f"| **all** | {n} | | | | | | {rate(good, n)} ({good}) | {rate(bad, n)} ({bad}) "
         f"| {rate(sum(changed.values()), len(unknown))} ({len(unknown)}) |"
     )
 

@@ -2,7 +2,15 @@
 
 import pytest
 
-from articles.search.typos import allowed_edits, best_correction, edit_distance, make_corrector, one_edit_variants
+from articles.search.typos import (
+    adjacent_keys,
+    allowed_edits,
+    best_correction,
+    edit_distance,
+    make_corrector,
+    one_edit_variants,
+    typo_cost,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +46,44 @@ def test_best_correction_prefers_fewest_edits_then_most_articles():
     assert best_correction("pasword", candidates) == "password"
     assert best_correction("invoise", [("invoice", 3), ("invoices", 30)]) == "invoice"
     assert best_correction("tset", [("test", 1), ("tests", 100)]) == "test"
+
+
+def test_best_correction_keeps_the_first_letter_before_counting_articles():
+    # "count" is one edit from "acount" and in more articles, but the first letter is rarely the typo.
+    assert best_correction("acount", [("count", 900), ("account", 100)]) == "account"
+    assert best_correction("acount", [("account", 100), ("count", 900)]) == "account"
+    assert best_correction("bort", [("port", 50), ("bolt", 2)]) == "bolt"
+
+
+def test_best_correction_prefers_likely_typos_before_counting_articles():
+    # A doubled letter typed once, or a letter typed twice.
+    assert best_correction("setings", [("seeings", 90), ("settings", 10)]) == "settings"
+    assert best_correction("cancell", [("cancels", 90), ("cancel", 10)]) == "cancel"
+    # A key next to the one meant ("v" is next to "c", "l" is not).
+    assert best_correction("invoive", [("invoile", 90), ("invoice", 10)]) == "invoice"
+    # Fewer edits still come first.
+    assert best_correction("acount", [("account", 100), ("acounts", 1)]) == "account"
+    assert best_correction("pasword", [("password", 1), ("passwords", 900)]) == "password"
+
+
+def test_typo_cost_counts_likely_typos_as_half_an_edit():
+    assert typo_cost("acount", "account") == 0.5  # doubled letter typed once
+    assert typo_cost("passsword", "password") == 0.5  # a letter typed twice
+    assert typo_cost("invoixe", "invoice") == 0.5  # neighbouring key
+    assert typo_cost("invoipe", "invoice") == 1.0  # a key far away
+    assert typo_cost("acount", "count") == 1.0
+    assert typo_cost("passwrod", "password") == 1.0  # swapped neighbours: one edit
+    assert typo_cost("account", "account") == 0.0
+
+
+@pytest.mark.parametrize("a, b", [("s", "a"), ("s", "w"), ("s", "e"), ("s", "z"), ("s", "x"), ("p", "l"), ("m", "k")])
+def test_adjacent_keys_touch_on_a_qwerty_keyboard(a, b):
+    assert adjacent_keys(a, b) and adjacent_keys(b, a)
+
+
+@pytest.mark.parametrize("a, b", [("s", "q"), ("s", "c"), ("a", "l"), ("s", "s"), ("1", "2"), ("q", "p")])
+def test_adjacent_keys_leave_other_pairs(a, b):
+    assert not adjacent_keys(a, b)
 
 
 def test_best_correction_leaves_known_and_distant_words_alone():
@@ -89,3 +135,26 @@ def test_long_words_with_swapped_letters_are_found_without_shared_letter_triples
         counts=lambda words: {w: 3 for w in words if w == "authentication"},
     )
     assert correct(["authentciation"]) == {"authentciation": "authentication"}
+
+
+def test_the_corrector_keeps_the_first_letter_when_a_commoner_word_is_as_close():
+    correct = _corrector({"count": 900, "account": 100, "banned": 40})
+    assert correct(["acount", "bnned"]) == {"acount": "account", "bnned": "banned"}
+
+
+def test_without_the_noisy_channel_the_commoner_word_wins(monkeypatch):
+    from articles.search import typos
+
+    monkeypatch.setattr(typos, "NOISY_CHANNEL", False)
+    assert best_correction("acount", [("count", 900), ("account", 100)]) == "count"
+
+
+def test_search_corrects_to_the_likelier_typo_when_a_commoner_word_is_as_close(make_article):
+    from articles.search import article_search
+
+    for n in range(3):
+        make_article(f"Count the messages {n}", "Count what was sent and count what bounced.")
+    account = make_article("Closing your account", "Close the account from its settings page.")
+    page = article_search("close acount")
+    assert page.corrected == "close account"
+    assert page.results[0].slug == account.slug

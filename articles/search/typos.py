@@ -7,6 +7,12 @@ letter is one edit, and so are two neighbouring letters swapped ("pasword",
 "pasrword" and "psasword" are each one edit from "password"). How many edits a
 word may have depends on its length: `allowed_edits()`. The rule was measured
 with `benchmarks/typos.py`; see the README.
+
+Among candidates at the same distance, the likelier typo wins before the more
+common word (a noisy channel's tie-break, `typo_cost()`): people rarely get a
+word's first letter wrong, and they often miss or double a letter that is
+doubled, or hit a key next to the one meant. Among 10,000 articles' words,
+"acount" is one edit from "count" (in more articles) and from "account".
 """
 
 from collections.abc import Callable, Iterable
@@ -49,22 +55,92 @@ def allowed_edits(word: str) -> int:
 SWAPS_FROM = 3
 
 
+# QWERTY rows, each shifted right of the one above by these fractions of a key.
+_ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
+_KEY_AT = {key: (row, column + shift) for row, (keys, shift) in enumerate(_ROWS) for column, key in enumerate(keys)}
+
+
+def adjacent_keys(a: str, b: str) -> bool:
+    """Whether keys `a` and `b` touch on a QWERTY keyboard ("s": "a", "d", "w", "e", "z", "x")."""
+    if a == b or a not in _KEY_AT or b not in _KEY_AT:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_AT[a], _KEY_AT[b]
+    if row_a == row_b:
+        return abs(x_a - x_b) <= 1
+    return abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
+
+
+# What a likely typo costs in typo_cost(), against 1 for any other edit (two swapped
+# neighbours included: at half, nothing moved in benchmarks/relevance.py).
+LIKELY_EDIT = 0.5
+
+
+def typo_cost(typed: str, meant: str) -> float:
+    """
+    The edits from `meant` to `typed`, the likely ones (LIKELY_EDIT) counting
+    less: a doubled letter typed once or a letter typed twice ("acount" for
+    "account"), and a key next to the one meant ("invoixe" for "invoice").
+    """
+    rows, columns = len(typed) + 1, len(meant) + 1
+    cost = [[0.0] * columns for _ in range(rows)]
+    for i in range(1, rows):
+        cost[i][0] = cost[i - 1][0] + _extra_letter(typed, i - 1)
+    for j in range(1, columns):
+        cost[0][j] = cost[0][j - 1] + _extra_letter(meant, j - 1)
+    for i in range(1, rows):
+        for j in range(1, columns):
+            a, b = typed[i - 1], meant[j - 1]
+            change = 0.0 if a == b else LIKELY_EDIT if adjacent_keys(a, b) else 1.0
+            value = min(
+                cost[i - 1][j] + _extra_letter(typed, i - 1),
+                cost[i][j - 1] + _extra_letter(meant, j - 1),
+                cost[i - 1][j - 1] + change,
+            )
+            if i > 1 and j > 1 and a == meant[j - 2] and typed[i - 2] == b:
+                value = min(value, cost[i - 2][j - 2] + 1.0)
+            cost[i][j] = value
+    return cost[-1][-1]
+
+
+def _extra_letter(word: str, i: int) -> float:
+    """The cost of `word[i]` being left out of the other word: less when it doubles a neighbour."""
+    doubled = (i > 0 and word[i - 1] == word[i]) or (i + 1 < len(word) and word[i + 1] == word[i])
+    return LIKELY_EDIT if doubled else 1.0
+
+
+# Off, candidates as close are told apart by their article count alone (the rule
+# before the noisy channel's tie-breaks; benchmarks/typos.py --articles-first).
+NOISY_CHANNEL = True
+
+
+def changes_first_letter(typed: str, meant: str) -> bool:
+    """Whether `typed` starts with another letter than `meant`, other than by its first two letters swapped ("pai")."""
+    return typed[:1] != meant[:1] and typed[:2] != meant[1::-1]
+
+
 def best_correction(word: str, candidates: Iterable[tuple[str, int]], *, limit: int | None = None) -> str | None:
     """
-    The closest candidate (fewest edits, then most articles, then alphabetical),
-    if within `limit` edits (by default, `allowed_edits(word)`).
+    The closest candidate, if within `limit` edits (by default,
+    `allowed_edits(word)`): fewest edits, then the same first letter, then the
+    likelier typo (`typo_cost()`), then most articles, then alphabetical.
     """
     limit = allowed_edits(word) if limit is None else limit
-    best: tuple[int, int, str] | None = None
+    closest: list[tuple[str, int]] = []
     for candidate, frequency in candidates:
         if candidate == word:
             return None
         distance = edit_distance(word, candidate, limit)
-        if distance <= limit:
-            key = (distance, -frequency, candidate)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
+        if distance < limit + 1:
+            closest, limit = ([] if distance < limit else closest), distance
+            closest.append((candidate, frequency))
+    if not closest:
+        return None
+
+    def likelier(candidate: str) -> tuple:
+        return (changes_first_letter(word, candidate), typo_cost(word, candidate)) if NOISY_CHANNEL else ()
+
+    # typo_cost() only for the candidates at the fewest edits, which are few.
+    return min(closest, key=lambda item: (*likelier(item[0]), -item[1], item[0]))[0]
 
 
 def swapped(word: str) -> set[str]:
