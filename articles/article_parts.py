@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
@@ -93,19 +94,22 @@ def stale_article_ids() -> list[int]:
     return [pk for pk, stored in rows if stored != key]
 
 
-def refresh_stored_parts(stale: list[int], *, batch_size: int = 500, progress=None) -> int:
+def refresh_stored_parts(stale: list[int], *, batch_size: int = 100, progress=None) -> int:
     """Render and store the parts of these articles (`stale_article_ids()`); returns how many."""
     Article = apps.get_model("articles", "Article")
     Section = apps.get_model("articles", "Section")
     for start in range(0, len(stale), batch_size):
         ids = stale[start : start + batch_size]
-        sections: dict[int, list] = {}
-        for section in Section.objects.filter(article_id__in=ids, level__in=(2, 3)).defer("text"):
-            sections.setdefault(section.article_id, []).append(section)
-        articles = list(Article.objects.filter(pk__in=ids).only("pk", "slug", "body_html"))
-        for article in articles:
-            article.page_parts = render_parts(article, sections.get(article.pk, []))
-        Article.objects.bulk_update(articles, ["page_parts"])
+        # Read, rendered and written in one transaction, the rows locked: an editor's save
+        # waits for the batch instead of being overwritten by parts of the text it replaced.
+        with transaction.atomic():
+            articles = list(Article.objects.select_for_update().filter(pk__in=ids).only("pk", "slug", "body_html"))
+            sections: dict[int, list] = {}
+            for section in Section.objects.filter(article_id__in=ids, level__in=(2, 3)).defer("text"):
+                sections.setdefault(section.article_id, []).append(section)
+            for article in articles:
+                article.page_parts = render_parts(article, sections.get(article.pk, []))
+            Article.objects.bulk_update(articles, ["page_parts"])
         if progress:
             progress(len(articles))
     return len(stale)
