@@ -100,3 +100,24 @@ def test_the_key_follows_the_templates_and_code_that_render_the_parts(monkeypatc
         monkeypatch.undo()
         article_parts.parts_key.cache_clear()
     assert article_parts.parts_key() == key
+
+
+def test_refreshing_locks_each_batch_while_it_renders_it(article):
+    """An editor's save waits for the batch instead of being overwritten by parts of the text it replaced."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Article.objects.filter(pk=article.pk).update(page_parts={})
+    with CaptureQueriesContext(connection) as captured:
+        assert article_parts.refresh_stored_parts([article.pk]) == 1
+    statements = [q["sql"].upper() for q in captured.captured_queries]
+    read = next(i for i, sql in enumerate(statements) if sql.startswith("SELECT") and "PAGE_PARTS" not in sql)
+    write = next(i for i, sql in enumerate(statements) if sql.startswith("UPDATE"))
+    assert read < write
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in statements[read]
+    # A transaction opened before the read (a savepoint inside the test's own) and not closed until the
+    # write is done (SQLite's BEGIN IMMEDIATE takes the write lock at once).
+    assert statements[read - 1].startswith("SAVEPOINT")
+    opened = statements[read - 1].split()[-1]
+    assert not any(sql.startswith("RELEASE") and sql.endswith(opened) for sql in statements[read:write])
