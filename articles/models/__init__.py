@@ -4,6 +4,7 @@ sections, help links), customer requests and the emails they cause, search
 support, feedback and visit activity.
 """
 
+from ..published import published_sql
 from .activity import ArticleViewCount, VisitEvent
 from .content import (
     Article,
@@ -15,7 +16,6 @@ from .content import (
     Section,
     can_preview_articles,
     published_condition,
-    published_sql,
     validate_help_url,
 )
 from .feedback import ArticleFeedback

@@ -15,7 +15,7 @@ Every save is kept as a version (django-simple-history's `HistoricalArticle`).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -100,23 +100,12 @@ def published_condition(prefix: str = "") -> Q:
     """
     The one rule for what customers see: published, with no publish date or
     one already reached. `prefix` applies it across a relation ("articles__").
+    The same rule as SQL, for plain-SQL reads: `published_sql()` (published.py).
     """
     now = timezone.now()
     return Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
         Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now})
     )
-
-
-def published_sql(alias: str) -> tuple[str, list]:
-    """
-    `published_condition()` as an SQL condition on the article table known as
-    `alias` in a query, with its parameters: for the plain-SQL reads of the
-    hottest paths (search results, the article page). The same rule, and a test
-    keeps the two in step.
-    """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    condition = f"{alias}.status = %s AND ({alias}.publish_at IS NULL OR {alias}.publish_at <= %s)"
-    return condition, [Article.Status.PUBLISHED, now]
 
 
 def can_preview_articles(user) -> bool:

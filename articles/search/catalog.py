@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ..addresses import slug_path
+from ..published import published_sql
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,12 @@ def published_articles(ids) -> dict[int, ShownArticle]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    Article = apps.get_model("articles", "Article")
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    published, params = published_sql("a")
     rows = _rows(
         f"""SELECT a.id, a.title, a.slug, a.summary, c.name, c.slug
             FROM {_table("Article")} a JOIN {_table("Category")} c ON c.id = a.category_id
-            WHERE a.id IN ({_placeholders(ids)}) AND a.status = %s
-              AND (a.publish_at IS NULL OR a.publish_at <= %s)""",
-        [*ids, Article.Status.PUBLISHED, now],
+            WHERE a.id IN ({_placeholders(ids)}) AND {published}""",
+        [*ids, *params],
     )
     return {row[0]: ShownArticle(*row) for row in rows}
 
