@@ -10,6 +10,7 @@ import html
 import re
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 
 from .models import Article, ArticleFeedback
@@ -99,3 +100,20 @@ def split_at_sections(body_html: str) -> list[tuple[str, str, str]]:
         start, anchor, title = match.start(), match.group(1), html.unescape(_TAGS.sub("", match.group(2))).strip()
     parts.append((body_html[start:], anchor, title))
     return [part for part in parts if part[0].strip() or part[1]]
+
+
+def recorded_vote(request) -> dict[str, str]:
+    """
+    What a plain-form vote recorded, read from the redirect's query string
+    (?feedback=<outcome>, or ?fixed=<anchor>&answer=<vote>): {"article", "section",
+    "answer"}. Only for a visitor with a session (every voter has one), so a page
+    rendered for the public (and cached for everyone) never shows it, whatever
+    its address says.
+    """
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return {"article": "", "section": "", "answer": ""}
+    return {
+        "article": request.GET.get("feedback", ""),
+        "section": request.GET.get("fixed", ""),
+        "answer": request.GET.get("answer", ""),
+    }

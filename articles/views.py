@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import deflection, selectors, seo
 from .analytics import search_click_record, search_click_record_by_id, search_log_create
 from .article_parts import stored_parts
+from .feedback import recorded_vote
 from .forms import ContactForm
 from .guards import search_guard
 from .health import health_checks
@@ -27,7 +28,6 @@ from .ratelimit import client_ip
 from .search import MAX_LIMIT
 from .search.semantic import meaning_status
 from .services import contact_request_create
-from .templatetags.feedback import feedback_state
 from .uploads import image_upload_store
 from .visits import visit_article_set, visit_context
 
@@ -91,7 +91,7 @@ def article_detail(request, slug):
             return redirect(moved, permanent=True)
         return article_gone_or_moved(request, slug)
     # A voter sees their own answer in the forms, rendered for them; everyone else the stored parts.
-    parts = None if any(feedback_state({"request": request}).values()) else stored_parts(article)
+    parts = None if any(recorded_vote(request).values()) else stored_parts(article)
     response = render(request, "articles/article.html", selectors.article_page(article, parts=parts))
     if not article.is_live:
         add_never_cache_headers(response)

@@ -51,6 +51,14 @@ def test_article_page_has_a_canonical_address_and_open_graph_tags(client, guide)
     assert f'<meta property="article:modified_time" content="{guide.updated_at.isoformat()}">' in html
 
 
+def test_open_graph_values_are_escaped(client, make_article):
+    article = make_article('Q&A: "quotes" <b>bold</b>', summary="Tom's <script>x</script>")
+    html = head(client.get(article.get_absolute_url()).content.decode())
+    assert '<meta property="og:title" content="Q&amp;A: &quot;quotes&quot; &lt;b&gt;bold&lt;/b&gt;">' in html
+    assert '<meta property="og:description" content="Tom&#x27;s &lt;script&gt;x&lt;/script&gt;">' in html
+    assert "<script>x" not in html
+
+
 def test_home_and_category_pages_have_canonical_addresses(client, guide):
     assert '<link rel="canonical" href="http://testserver/">' in client.get("/?ref=x").content.decode()
     html = client.get(guide.category.get_absolute_url()).content.decode()

@@ -1,9 +1,8 @@
 """Template helpers for the article feedback forms (templates/includes/feedback_*.html)."""
 
 from django import template
-from django.conf import settings
 
-from ..feedback import split_at_sections
+from ..feedback import recorded_vote, split_at_sections
 from ..feedback_views import MESSAGES
 from ..models import ArticleFeedback
 
@@ -29,18 +28,5 @@ def feedback_message(place: str, outcome: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def feedback_state(context) -> dict:
-    """
-    What a plain-form vote recorded, read from the redirect's query string
-    (?feedback=<outcome>, or ?fixed=<anchor>&answer=<vote>): {"article", "section",
-    "answer"}. Only for a visitor with a session (every voter has one), so a page
-    rendered for the public (and cached for everyone) never shows it, whatever
-    its address says.
-    """
-    request = context.get("request")
-    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return {"article": "", "section": "", "answer": ""}
-    return {
-        "article": request.GET.get("feedback", ""),
-        "section": request.GET.get("fixed", ""),
-        "answer": request.GET.get("answer", ""),
-    }
+    """What a plain-form vote recorded, for this page's visitor (`recorded_vote()`)."""
+    return recorded_vote(context.get("request"))
