@@ -7,6 +7,7 @@ from articles.search.typos import (
     allowed_edits,
     best_correction,
     edit_distance,
+    is_common_word,
     make_corrector,
     one_edit_variants,
     typo_cost,
@@ -122,6 +123,26 @@ def test_the_corrector_leaves_known_words_forms_and_numbers():
     assert correct(["reset", "resetting", "2525"]) == {}
 
 
+def test_the_corrector_leaves_common_english_words_the_index_does_not_know():
+    correct = _corrector({"presenting": 3, "wanted": 5, "cheap": 2, "tier": 4})
+    assert correct(["pretending", "unwanted", "cheaper", "tied"]) == {}
+
+
+def test_the_corrector_still_fixes_misspellings_of_the_index_words():
+    correct = _corrector({"presenting": 3, "wanted": 5})
+    assert correct(["presentnig", "wantde"]) == {"presentnig": "presenting", "wantde": "wanted"}
+
+
+@pytest.mark.parametrize("word", ["pretending", "unwanted", "cheaper", "besides", "wont", "colors", "colours"])
+def test_common_english_words_include_inflections_and_both_spellings(word):
+    assert is_common_word(word)
+
+
+@pytest.mark.parametrize("word", ["pasword", "acount", "recieve", "teh", "dkim", "smtp", "Account"])
+def test_misspellings_jargon_and_capitals_are_not_common_english_words(word):
+    assert not is_common_word(word)
+
+
 def test_three_letter_words_are_corrected_only_for_swapped_letters():
     correct = _corrector({"ssl": 2, "sms": 5, "api": 7})
     assert correct(["sls", "smm", "apo", "pai"]) == {"sls": "ssl", "pai": "api"}
@@ -158,3 +179,11 @@ def test_search_corrects_to_the_likelier_typo_when_a_commoner_word_is_as_close(m
     page = article_search("close acount")
     assert page.corrected == "close account"
     assert page.results[0].slug == account.slug
+
+
+def test_search_leaves_a_real_word_the_index_does_not_know_as_typed(make_article):
+    from articles.search import article_search
+
+    make_article("Presenting your domain", "Presenting a verified domain to receivers.")
+    assert article_search("mail pretending to be us").corrected == ""
+    assert article_search("presentnig domain").corrected == "presenting domain"

@@ -13,9 +13,15 @@ common word (a noisy channel's tie-break, `typo_cost()`): people rarely get a
 word's first letter wrong, and they often miss or double a letter that is
 doubled, or hit a key next to the one meant. Among 10,000 articles' words,
 "acount" is one edit from "count" (in more articles) and from "account".
+
+Common English words are never corrected, even when the index does not know
+them: "pretending" is not a typo of "presenting", nor "unwanted" of "wanted"
+(`is_common_word()`).
 """
 
 from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -53,6 +59,24 @@ def allowed_edits(word: str) -> int:
 # give a vocabulary word ("sms" typed "ssm"): other typos of a three-letter word
 # give another word too often.
 SWAPS_FROM = 3
+
+
+# SCOWL's "small" list (size 35): about 40,000 lower-case words, inflections and
+# American and British spellings included, for 4 MB of memory. A typo that is itself
+# such a word ("sever" for "server") is left as typed, as if the index knew the word.
+COMMON_WORDS_FILE = Path(__file__).resolve().parent / "data" / "english-words.txt"
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """The common English words of COMMON_WORDS_FILE (its lines not starting with "#")."""
+    lines = COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_common_word(word: str) -> bool:
+    """Whether `word` is a real English word that no site's vocabulary should replace."""
+    return word in common_words()
 
 
 # QWERTY rows, each shifted right of the one above by these fractions of a key.
@@ -179,10 +203,12 @@ def make_corrector(
     `correct(words) -> {word: replacement}` over a vocabulary (`known`, `counts`)
     and an index (`is_known` also knows other forms of a word, like "resetting"
     for "reset"; `similar_words` finds candidates by shared letter triples).
+    Common English words (`is_common_word()`) are left as they are.
     """
 
     def correct(words: list[str]) -> dict[str, str]:
-        candidates = [w for w in words if w.isalpha() and (allowed_edits(w) > 0 or len(w) >= SWAPS_FROM)]
+        correctable = [w for w in words if w.isalpha() and (allowed_edits(w) > 0 or len(w) >= SWAPS_FROM)]
+        candidates = [w for w in correctable if not is_common_word(w)]
         in_vocabulary = known(candidates)
         unknown = [w for w in candidates if w not in in_vocabulary and not is_known(w)]
         corrections = {}
