@@ -403,3 +403,16 @@ def test_postgresql_head_tiers_leave_the_planner_settings_as_they_were(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_seqscan')")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 storage")
+def test_sqlite_rebuild_leaves_each_full_text_index_in_one_segment(corpus):
+    # Every query term is looked up in each segment: a rebuild used to leave a score of them.
+    for article in corpus.values():
+        article.save()  # each save writes segments of its own
+    rebuild_index()
+    with connection.cursor() as cursor:
+        for table in ("articles_search_fts", "articles_search_head"):
+            cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
+            assert cursor.fetchone()[0] == 1, table
+    assert top("smtp authentication").slug == "smtp-errors"

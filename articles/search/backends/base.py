@@ -94,8 +94,11 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Remove every row (a rebuild starts here)."""
 
-    def recount_documents(self) -> None:
-        """After a rebuild: count the articles holding each word, where the engine keeps such counts."""
+    def finish_index(self) -> None:
+        """
+        After a rebuild has written every row, in its transaction: what the engine
+        derives from the whole index (word counts, a compact layout of the index).
+        """
 
     def finish_rebuild(self) -> None:
         """After a rebuild has committed: give back what it used."""

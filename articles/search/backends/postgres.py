@@ -216,7 +216,7 @@ class PostgresBackend:
     # --- Storing -----------------------------------------------------------------------------------
 
     def add(self, rows: Sequence[IndexRow], *, rebuilding: bool = False) -> None:
-        """A rebuild counts lexemes once at the end instead (recount_documents())."""
+        """A rebuild counts lexemes once at the end instead (finish_index())."""
         params = [
             {
                 "key": r.key,
@@ -271,7 +271,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {TABLE}, {HEADS}, {LEXEMES}")
 
-    def recount_documents(self) -> None:
+    def finish_index(self) -> None:
         """Count every lexeme's articles in one pass (after a rebuild)."""
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {LEXEMES}")
