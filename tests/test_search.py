@@ -416,3 +416,29 @@ def test_sqlite_rebuild_leaves_each_full_text_index_in_one_segment(corpus):
             cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
             assert cursor.fetchone()[0] == 1, table
     assert top("smtp authentication").slug == "smtp-errors"
+
+
+def test_a_search_runs_a_few_statements_and_none_for_what_changes_only_with_the_content(corpus):
+    from django.test.utils import CaptureQueriesContext
+
+    article_search("smtp authentication")  # reads what this content version keeps in memory
+    with CaptureQueriesContext(connection) as captured:
+        assert top("smtp authentication").slug == "smtp-errors"
+    statements = [q["sql"] for q in captured.captured_queries]
+    # Vocabulary, counts, articles, sections, what the page shows (and SQLite's own vocabulary read).
+    assert len(statements) <= (6 if connection.vendor == "sqlite" else 5), statements
+    assert not any("publish_at >" in sql for sql in statements)  # the scheduled articles
+    assert not any("search_boost" in sql or "pinnedsearch" in sql for sql in statements)  # the controls
+
+
+def test_an_article_scheduled_after_a_search_stays_out_of_the_next(corpus, make_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert slugs("quarantined") == []
+    make_article(
+        "Quarantined mail", "## Release\nSteps.", slug="quarantine", publish_at=timezone.now() + timedelta(hours=1)
+    )
+    assert slugs("quarantined") == []
+    assert article_search("quarantined").total == 0

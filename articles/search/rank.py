@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.cache import cache
 
-from . import semantic, vocabulary
+from . import semantic
 from .backends import SearchBackend
 from .bm25 import length_weight
 from .query import ParsedQuery
@@ -81,12 +81,9 @@ def document_frequencies(parsed: ParsedQuery, backend: SearchBackend) -> list[in
     How many published articles each term is in: its most common alternative;
     for a phrase, its rarest word that is not a stop word. The engine counts
     word forms as its index stems them; it counts only up to just past the
-    broad-term threshold, and the vocabulary gives the exact figure above it.
+    broad-term threshold, and gives the vocabulary's exact figure above it.
     """
     counts = backend.document_counts(sorted(parsed.words), cap=BROAD_TERM_ARTICLES + 1)
-    broad = [w for w, n in counts.items() if n > BROAD_TERM_ARTICLES]
-    for word, exact in vocabulary.document_counts(broad).items():
-        counts[word] = max(counts[word], exact)
     frequencies = []
     for term in parsed.terms:
         per_phrase = []

@@ -52,7 +52,10 @@ class SearchBackend(Protocol):
         """(vocabulary word, article count) for words sharing the most letter triples with `word`."""
 
     def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
-        """How many published articles hold each word in any form; exact up to `cap` (above: at least `cap`)."""
+        """
+        How many published articles hold each word in any form: exact up to `cap`;
+        above it, at least `cap` and at least the vocabulary's count of the word.
+        """
 
     # --- Matching and scoring ----------------------------------------------------------------------
     def match_articles(

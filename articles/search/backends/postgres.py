@@ -130,14 +130,20 @@ class PostgresBackend:
         )
 
     def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
-        """Exact, from the lexeme counts (so `cap` is not needed here), for the word in any form."""
+        """
+        Exact, from the lexeme counts, for the word in any form; from `cap` on, the
+        vocabulary's count when higher, read in the same statement.
+        """
         return dict(
             _select(
-                f"""SELECT w, coalesce(max(l.document_count), 0) FROM unnest(%s::text[]) AS w
-                    LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
-                    LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
-                    GROUP BY w""",
-                [list(words)],
+                f"""SELECT n.w, CASE WHEN n.lexemes >= %s THEN greatest(n.lexemes, coalesce(v.document_count, 0))
+                        ELSE n.lexemes END
+                    FROM (SELECT w, coalesce(max(l.document_count), 0) AS lexemes FROM unnest(%s::text[]) AS w
+                        LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
+                        LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
+                        GROUP BY w) n
+                    LEFT JOIN articles_searchword v ON v.word = n.w""",
+                [cap, list(words)],
             )
         )
 
