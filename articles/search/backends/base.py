@@ -7,7 +7,7 @@ how scores add up) is in rank.py and the same for every engine.
 from collections.abc import Collection, Sequence
 from typing import Literal, NamedTuple, Protocol
 
-from ..query import Term
+from ..query import Term, WordCount
 
 
 class IndexRow(NamedTuple):
@@ -51,10 +51,10 @@ class SearchBackend(Protocol):
     def similar_words(self, word: str, limit: int = 50) -> list[tuple[str, int]]:
         """(vocabulary word, article count) for words sharing the most letter triples with `word`."""
 
-    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
+    def word_counts(self, words: Sequence[str], *, cap: int) -> dict[str, WordCount]:
         """
-        How many published articles hold each word in any form: exact up to `cap`;
-        above it, at least `cap` and at least the vocabulary's count of the word.
+        Each word's counts, in one statement where the engine can: `documents`
+        exact up to `cap`; above it, at least `cap` and at least `vocabulary`.
         """
 
     # --- Matching and scoring ----------------------------------------------------------------------

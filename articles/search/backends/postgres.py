@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from django.core.cache import cache
 from django.db import connection
 
-from ..query import Term
+from ..query import Term, WordCount
 from ..text import word_count
 from .base import HeadField, HeadMatch, IndexRow
 
@@ -129,23 +129,24 @@ class PostgresBackend:
             [word, len(word) - 2, len(word) + 2, word, limit],
         )
 
-    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
+    def word_counts(self, words: Sequence[str], *, cap: int) -> dict[str, WordCount]:
         """
-        Exact, from the lexeme counts, for the word in any form; from `cap` on, the
-        vocabulary's count when higher, read in the same statement.
+        From the vocabulary and the lexeme counts in one statement: `documents`
+        exact, for the word in any form (so `cap` does not bound the work here);
+        from `cap` on, the vocabulary's count when higher.
         """
-        return dict(
-            _select(
-                f"""SELECT n.w, CASE WHEN n.lexemes >= %s THEN greatest(n.lexemes, coalesce(v.document_count, 0))
-                        ELSE n.lexemes END
-                    FROM (SELECT w, coalesce(max(l.document_count), 0) AS lexemes FROM unnest(%s::text[]) AS w
-                        LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
-                        LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
-                        GROUP BY w) n
-                    LEFT JOIN articles_searchword v ON v.word = n.w""",
-                [cap, list(words)],
-            )
+        rows = _select(
+            f"""SELECT n.w, coalesce(v.document_count, 0),
+                    CASE WHEN n.lexemes >= %s THEN greatest(n.lexemes, coalesce(v.document_count, 0))
+                    ELSE n.lexemes END
+                FROM (SELECT w, coalesce(max(l.document_count), 0) AS lexemes FROM unnest(%s::text[]) AS w
+                    LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
+                    LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
+                    GROUP BY w) n
+                LEFT JOIN articles_searchword v ON v.word = n.w""",
+            [cap, list(dict.fromkeys(words))],
         )
+        return {word: WordCount(vocabulary, documents) for word, vocabulary, documents in rows}
 
     # --- Matching and scoring ----------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from django.db import connection
 
 from .. import vocabulary
 from ..bm25 import term_score
-from ..query import Term
+from ..query import Term, WordCount
 from ..text import tokenize, word_count
 from .base import HeadField, HeadMatch, IndexRow
 
@@ -111,27 +111,29 @@ class SQLiteBackend:
             [expression, len(word) - 2, len(word) + 2, limit],
         )
 
-    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
+    def word_counts(self, words: Sequence[str], *, cap: int) -> dict[str, WordCount]:
         """
-        Counted in the index, so other forms of a word count too ("marke" counts the
-        articles with "mark"): the whole-article rows come first in rowid order, so
-        counting stops after `cap` of them. One statement for all the words.
+        The vocabulary's counts, then the index's for the other forms of a word
+        ("marke" counts the articles with "mark"): the whole-article rows come
+        first in rowid order, so counting stops after `cap` of them. One
+        statement for all the words.
 
         A word the vocabulary already counts in `cap` articles or more is in at
         least as many in any form: its vocabulary count is the answer, and the
         index is not walked for it (for a common word, `cap` rows of it).
         """
-        words = list(words)
+        words = list(dict.fromkeys(words))
         if not words:
             return {}
-        counts = {word: n for word, n in vocabulary.document_counts(words).items() if n >= cap}
-        rest = [word for word in words if word not in counts]
+        exact = vocabulary.document_counts(words)
+        documents = {word: n for word, n in exact.items() if n >= cap}
+        rest = [word for word in words if word not in documents]
         if rest:
             count = f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s))"
             params = [value for word in rest for value in (_quote((word,)), cap)]
             [row] = _select(f"SELECT {', '.join([count] * len(rest))}", params)
-            counts.update(zip(rest, row, strict=True))
-        return {word: counts[word] for word in words}
+            documents.update(zip(rest, row, strict=True))
+        return {word: WordCount(exact.get(word, 0), documents[word]) for word in words}
 
     # --- Matching and scoring ----------------------------------------------------------------------
 
