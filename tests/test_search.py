@@ -444,10 +444,11 @@ def test_a_search_runs_a_few_statements_and_none_for_what_changes_only_with_the_
     with CaptureQueriesContext(connection) as captured:
         assert top("smtp authentication").slug == "smtp-errors"
     statements = [q["sql"] for q in captured.captured_queries]
-    # Vocabulary, counts, articles, sections, what the page shows (and SQLite's own vocabulary read).
-    assert len(statements) <= (6 if connection.vendor == "sqlite" else 5), statements
+    # The words' counts (SQLite: the vocabulary's, then the index's), articles, sections, what the page shows.
+    assert len(statements) == (5 if connection.vendor == "sqlite" else 4), statements
     assert not any("publish_at >" in sql for sql in statements)  # the scheduled articles
     assert not any("search_boost" in sql or "pinnedsearch" in sql for sql in statements)  # the controls
+    assert not any('FROM "articles_category"' in sql for sql in statements)  # the categories
 
 
 def test_an_article_scheduled_after_a_search_stays_out_of_the_next(corpus, make_article):

@@ -2,7 +2,8 @@
 What a result shows, read for the few articles on the page.
 
 A search reads a handful of rows once it has ranked: the shown articles with
-their category and linked sections, in one statement. These reads are plain SQL on the
+their linked sections, in one statement (the categories, a few rows, are read
+once per content version). These reads are plain SQL on the
 model tables (through Django's connection, so both engines and any database
 alias setup work the same): the ORM would spend longer building each query
 than the database spends answering it, and a search is on the hot path of the
@@ -78,21 +79,31 @@ def shown(article_ids, section_ids) -> Shown:
     published, params = published_sql("a")
     linked = f"s.id IN ({_placeholders(section_ids)})" if section_ids else "false"
     rows = _rows(
-        f"""SELECT a.id, a.title, a.slug, a.summary, c.name, c.slug, s.id, s.title, s.anchor, s.text
-            FROM {_table("Article")} a JOIN {_table("Category")} c ON c.id = a.category_id
-            LEFT JOIN {_table("Section")} s ON s.article_id = a.id AND {linked}
+        f"""SELECT a.id, a.title, a.slug, a.summary, a.category_id, s.id, s.title, s.anchor, s.text
+            FROM {_table("Article")} a LEFT JOIN {_table("Section")} s ON s.article_id = a.id AND {linked}
             WHERE a.id IN ({_placeholders(article_ids)}) AND {published}""",
         [*section_ids, *article_ids, *params],
     )
+    categories = _categories()
+    if any(row[4] not in categories for row in rows):
+        categories = _read_categories()  # newer than this process's memo: no version change has reached it yet
     return Shown(
-        articles={row[0]: ShownArticle(*row[:6]) for row in rows},
-        sections={row[6]: ShownSection(*row[6:]) for row in rows if row[6] is not None},
+        articles={row[0]: ShownArticle(*row[:4], *categories[row[4]]) for row in rows},
+        sections={row[5]: ShownSection(*row[5:]) for row in rows if row[5] is not None},
     )
 
 
 def category_id(slug: str) -> int | None:
-    rows = _rows(f"SELECT id FROM {_table('Category')} WHERE slug = %s", [slug])
-    return rows[0][0] if rows else None
+    return next((pk for pk, (_, category_slug) in _categories().items() if category_slug == slug), None)
+
+
+def _categories() -> dict[int, tuple[str, str]]:
+    """Every category's (name, slug) by id: a handful of rows, read once per content version (memo.py)."""
+    return remembered("categories", _read_categories)
+
+
+def _read_categories() -> dict[int, tuple[str, str]]:
+    return {pk: (name, slug) for pk, name, slug in _rows(f"SELECT id, name, slug FROM {_table('Category')}", [])}
 
 
 def scheduled() -> set[int]:

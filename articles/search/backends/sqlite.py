@@ -26,6 +26,7 @@ from django.db import connection
 
 from .. import vocabulary
 from ..bm25 import term_score
+from ..memo import remembered
 from ..query import Term, WordCount
 from ..text import tokenize, word_count
 from .base import HeadField, HeadMatch, IndexRow
@@ -180,14 +181,11 @@ class SQLiteBackend:
         rows = _select(sql, params)
         if not rows:
             return []
-        # The length is read for the rows kept only: reading it in the ranking query
-        # would fetch the stored row of every match, most of the site for a common word.
-        ids = [int(article_id) for article_id, _ in rows]
-        sizes = dict(
-            _select(f"SELECT rowid, size FROM {HEAD_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)
-        )
+        # Reading the length in the ranking query would fetch the stored row of every
+        # match, most of the site for a common word: the lengths are held in memory.
+        sizes = remembered("sqlite-head-sizes", _head_sizes)
         average = self.average_length()
-        return [HeadMatch(a, -float(rank), sizes.get(a, average)) for a, (_, rank) in zip(ids, rows, strict=True)]
+        return [HeadMatch(int(a), -float(rank), sizes.get(int(a), average)) for a, rank in rows]
 
     def average_length(self) -> float:
         return cache.get_or_set(
@@ -293,6 +291,11 @@ class SQLiteBackend:
             cursor.execute("PRAGMA journal_mode")
             if cursor.fetchone()[0] == "wal" and not connection.in_atomic_block:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _head_sizes() -> dict[int, int]:
+    """Every published article's length in words, by id (read once per content version)."""
+    return dict(_select(f"SELECT rowid, size FROM {HEAD_TABLE}", []))
 
 
 def _term_hits(texts, matcher) -> tuple[dict[int, float], int]:
