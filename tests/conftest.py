@@ -11,7 +11,6 @@ from django.core.cache import cache
 from articles import analytics_batches
 from articles.models import Article, Category, HelpLink
 from articles.page_cache import content_memos_clear
-from articles.search.controls import forget_controls
 
 _counter = itertools.count(1)
 
@@ -19,8 +18,7 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
-    forget_controls()  # held per process, like the cache: a rolled-back test's pins go with it
-    content_memos_clear()
+    content_memos_clear()  # held per process: a rolled-back test's pins and articles go with it
     yield
     cache.clear()
     content_memos_clear()

@@ -13,6 +13,7 @@ from articles.models import Article, SynonymGroup
 from articles.search import article_search, rank, rebuild_index
 from articles.search.backends import current_backend
 from articles.search.parse import parse
+from articles.search.query import WordCount
 
 pytestmark = pytest.mark.django_db
 
@@ -295,17 +296,35 @@ def test_document_counts_past_the_cap_come_from_the_vocabulary_without_walking_t
     from django.test.utils import CaptureQueriesContext
 
     # "authentication" is in two articles: at least the cap of one, so its vocabulary count is the answer.
-    assert current_backend().document_counts(["authentication", "resetting"], cap=1) == {
-        "authentication": 2,
-        "resetting": 1,
+    # "resets" is no vocabulary word, but the index holds it as "reset".
+    assert current_backend().word_counts(["authentication", "resets"], cap=1) == {
+        "authentication": WordCount(vocabulary=2, documents=2),
+        "resets": WordCount(vocabulary=0, documents=1),
     }
     with CaptureQueriesContext(connection) as queries:
-        assert current_backend().document_counts(["authentication"], cap=1) == {"authentication": 2}
+        assert current_backend().word_counts(["authentication"], cap=1) == {"authentication": WordCount(2, 2)}
     assert not any("MATCH" in q["sql"] for q in queries)
 
 
+def test_parsing_reads_the_counts_that_ranking_uses_in_one_statement(corpus):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as parsing:
+        parsed = parse("smtp authentication resettng")  # a typo: "resetting"
+    assert parsed.corrected == "smtp authentication resetting"
+    with CaptureQueriesContext(connection) as ranking:
+        assert rank.document_frequencies(parsed, current_backend()) == [2, 2, 1]
+    # The typed words are read together (SQLite: the vocabulary, then the index), and
+    # ranking reads only the word the correction brought in.
+    typed = [q["sql"] for q in parsing.captured_queries if "smtp" in q["sql"]]
+    assert len(typed) == (2 if connection.vendor == "sqlite" else 1), typed
+    assert not any("smtp" in q["sql"] for q in ranking.captured_queries)
+    assert any("resetting" in q["sql"] for q in ranking.captured_queries)
+
+
 def _counts(words):
-    return current_backend().document_counts(words, cap=rank.BROAD_TERM_ARTICLES + 1)
+    counts = current_backend().word_counts(words, cap=rank.BROAD_TERM_ARTICLES + 1)
+    return {word: count.documents for word, count in counts.items()}
 
 
 def test_document_counts_follow_saves_and_agree_with_a_rebuild(corpus):
@@ -403,3 +422,43 @@ def test_postgresql_head_tiers_leave_the_planner_settings_as_they_were(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_seqscan')")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 storage")
+def test_sqlite_rebuild_leaves_each_full_text_index_in_one_segment(corpus):
+    # Every query term is looked up in each segment: a rebuild used to leave a score of them.
+    for article in corpus.values():
+        article.save()  # each save writes segments of its own
+    rebuild_index()
+    with connection.cursor() as cursor:
+        for table in ("articles_search_fts", "articles_search_head"):
+            cursor.execute(f"SELECT count(DISTINCT segid) FROM {table}_idx")
+            assert cursor.fetchone()[0] == 1, table
+    assert top("smtp authentication").slug == "smtp-errors"
+
+
+def test_a_search_runs_a_few_statements_and_none_for_what_changes_only_with_the_content(corpus):
+    from django.test.utils import CaptureQueriesContext
+
+    article_search("smtp authentication")  # reads what this content version keeps in memory
+    with CaptureQueriesContext(connection) as captured:
+        assert top("smtp authentication").slug == "smtp-errors"
+    statements = [q["sql"] for q in captured.captured_queries]
+    # The words' counts (SQLite: the vocabulary's, then the index's), articles, sections, what the page shows.
+    assert len(statements) == (5 if connection.vendor == "sqlite" else 4), statements
+    assert not any("publish_at >" in sql for sql in statements)  # the scheduled articles
+    assert not any("search_boost" in sql or "pinnedsearch" in sql for sql in statements)  # the controls
+    assert not any('FROM "articles_category"' in sql for sql in statements)  # the categories
+
+
+def test_an_article_scheduled_after_a_search_stays_out_of_the_next(corpus, make_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert slugs("quarantined") == []
+    make_article(
+        "Quarantined mail", "## Release\nSteps.", slug="quarantine", publish_at=timezone.now() + timedelta(hours=1)
+    )
+    assert slugs("quarantined") == []
+    assert article_search("quarantined").total == 0

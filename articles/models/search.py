@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from ..page_cache import content_changed, content_version
-from ..search import controls
+from ..page_cache import content_changed, content_memo
+from ..search import controls, memo
 from ..search.synonyms import forget_synonyms
 from .content import Article, PageContentQuerySet
 
-# Each process holds the boosts and pins until the content version changes (see search/controls.py).
-controls.follow_content_version(content_version)
+# Each process holds what search reads per content version (boosts, pins, ...) until it changes (search/memo.py).
+memo.follow_content_memo(content_memo)
 
 
 class SynonymGroup(models.Model):

@@ -20,6 +20,12 @@ The meaning signal (semantic.py, with its model in embedding.py) joins the
 lexical ranking in rank.py's `fuse()`. Editors' boosts and pinned results
 (controls.py) are applied after it, before the exact-title promotion.
 
+What changes only with the site's content (the controls, the articles waiting
+for their publish date, the categories, SQLite's head lengths) is read once
+per content version and kept in each process (memo.py), and a query's word
+counts once per search (parse.py's `QueryWordCounts`): a search runs about
+five statements.
+
 The write side is apart: indexing.py adds and removes an article's index rows,
 vocabulary counts and meaning vectors in the same transaction as
 `Article.save()`, and rebuilds everything (`manage.py rebuild_search_index`).

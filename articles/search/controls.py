@@ -18,20 +18,17 @@ above (a pin is an editor's explicit choice for exactly that query).
 
 Cost per search: none from the database. Each process holds the boosts (only
 the non-zero ones) and the pins of live articles in a small `SearchControls`,
-loaded once and again whenever the site's content version changes: every
-save or delete of an article or a pin (bulk writes included) gives a new one.
-The version is read through the function given to `follow_content_version()`
-(the page cache's; it builds on this package, so it hands its reader in
-rather than being imported here).
+loaded once and again whenever the site's content version changes (memo.py):
+every save or delete of an article or a pin (bulk writes included) gives a
+new one.
 """
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from django.apps import apps
 
+from .memo import remembered
 from .query import ParsedQuery
 from .rank import Ranked
 from .text import STOP_WORDS, normalize, tokenize
@@ -74,14 +71,13 @@ def _scaled(score: float, factor: float) -> float:
 class SearchControls:
     """What the controls need per search, in memory."""
 
-    version: str | None = None
     # Article id -> boost factor, for articles with a non-zero boost.
     factors: dict[int, float] = field(default_factory=dict)
     # Pin key -> ((article id, category id), ...) in the pins' order; live articles only.
     pins: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
 
-def load_controls(version: str | None) -> SearchControls:
+def load_controls() -> SearchControls:
     """Read the boosts and pins of the articles customers can see (two small queries)."""
     published = apps.get_model("articles", "Article").objects.published()
     boosts = published.exclude(search_boost=0).values_list("pk", "search_boost")
@@ -95,50 +91,13 @@ def load_controls(version: str | None) -> SearchControls:
     for query, article_id, category_id in rows:
         pins.setdefault(query, []).append((article_id, category_id))
     return SearchControls(
-        version=version,
         factors={pk: boost_factor(boost) for pk, boost in boosts},
         pins={key: tuple(found) for key, found in pins.items()},
     )
 
 
-class _Holder:
-    """This process's controls, reloaded when the content version changes."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.current = SearchControls()
-        self.read_version: Callable[[], str] | None = None
-
-    def get(self) -> SearchControls:
-        if self.read_version is None:
-            # Nothing tells this process when content changes: read afresh each time.
-            return load_controls(None)
-        version = self.read_version()
-        current = self.current
-        if current.version != version:
-            with self.lock:
-                if self.current is current:
-                    self.current = load_controls(version)
-                current = self.current
-        return current
-
-
-_holder = _Holder()
-
-
-def follow_content_version(read_version: Callable[[], str]) -> None:
-    """Hold the controls for as long as `read_version()` returns the same token."""
-    _holder.read_version = read_version
-    forget_controls()
-
-
-def forget_controls() -> None:
-    """Drop this process's copy (the next search reloads it)."""
-    _holder.current = SearchControls()
-
-
 def search_controls() -> SearchControls:
-    return _holder.get()
+    return remembered("controls", load_controls)
 
 
 def apply_controls(parsed: ParsedQuery, ranked: list[Ranked], *, category_id: int | None) -> tuple[list[Ranked], int]:

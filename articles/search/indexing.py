@@ -106,7 +106,7 @@ def rebuild_index(progress: Callable[[int], object] | None = None) -> int:
                 progress(1)
         meaning_vectors_rebuild(batch)
         vocabulary.replace(counts)
-        backend.recount_documents()
+        backend.finish_index()
     backend.finish_rebuild()
     forget_published_count()
     return indexed

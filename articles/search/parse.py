@@ -12,11 +12,13 @@ without a database); `parse()` passes it the real ones.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from . import vocabulary
-from .backends import current_backend
-from .query import ParsedQuery, Term
+from .backends import SearchBackend, current_backend
+from .query import ParsedQuery, Term, WordCount
+from .rank import BROAD_TERM_ARTICLES
 from .synonyms import SynonymTable, synonym_table
 from .text import STOP_WORDS, TOKEN, normalize
 from .typos import make_corrector
@@ -129,17 +131,49 @@ def complete_word(word: str) -> list[str]:
     return found[:PREFIX_COMPLETIONS]
 
 
+class QueryWordCounts:
+    """
+    The counts of the words one query asks about, read from the engine once
+    (`SearchBackend.word_counts()`, as ranking uses them): typo correction asks
+    which words the vocabulary and the index know, ranking how many articles
+    hold each, and most queries need one statement for both.
+    """
+
+    def __init__(self, backend: SearchBackend):
+        self.backend = backend
+        self.read: dict[str, WordCount] = {}
+
+    def of(self, words: Iterable[str]) -> dict[str, WordCount]:
+        words = list(dict.fromkeys(words))
+        missing = [word for word in words if word not in self.read]
+        if missing:
+            self.read.update(self.backend.word_counts(missing, cap=BROAD_TERM_ARTICLES + 1))
+        return {word: self.read[word] for word in words}
+
+    def known(self, words: list[str]) -> set[str]:
+        """Those of `words` that are vocabulary words."""
+        return {word for word, count in self.of(words).items() if count.vocabulary}
+
+    def is_known(self, word: str) -> bool:
+        """Whether the index holds the word in any form."""
+        return self.of([word])[word].documents > 0
+
+
 def parse(text: str, *, prefix: bool = False) -> ParsedQuery:
     """
     The query, with the site's synonyms, typo correction against its vocabulary
     and index, and (`prefix`: instant search, as the customer types) the last
-    word completed.
+    word completed. It carries the counts of the words it read, for ranking.
     """
     backend = current_backend()
+    counts = QueryWordCounts(backend)
+    # The typed words, read together before correction asks about some of them.
+    counts.of(word for word in TOKEN.findall(normalize(text)) if word not in STOP_WORDS and len(word) > 1)
     correct = make_corrector(
-        known=vocabulary.known,
-        is_known=backend.is_known,
+        known=counts.known,
+        is_known=counts.is_known,
         similar_words=backend.similar_words,
         counts=vocabulary.document_counts,
     )
-    return parse_query(text, synonyms=synonym_table(), correct=correct, complete=complete_word if prefix else None)
+    parsed = parse_query(text, synonyms=synonym_table(), correct=correct, complete=complete_word if prefix else None)
+    return replace(parsed, counts=counts.read)

@@ -87,9 +87,13 @@ def article_search(
     ranked, pinned = apply_controls(parsed, ranked, category_id=category_id)
     # Only what a result shows (an article's body and rendered HTML are many
     # kilobytes), for the window and for the articles the exact-title check reads.
-    shown = ranked[:TITLE_CHECK] + ranked[max(0, offset - 1) : needed]
-    articles = catalog.published_articles(r.article_id for r in shown)
-    titles = {pk: tokenize(article.title) for pk, article in articles.items()}
+    # The promotion below moves one of the first TITLE_CHECK to the top without a
+    # section, so the window's sections are among those of ranked[offset - 1:needed].
+    near_window = ranked[max(0, offset - 1) : needed]
+    shown = catalog.shown(
+        (r.article_id for r in ranked[:TITLE_CHECK] + near_window), (r.section_id for r in near_window)
+    )
+    titles = {pk: tokenize(article.title) for pk, article in shown.articles.items()}
     # A pinned result stays above an exact title match: the editor chose it for this very query.
     ranked = ranked[:pinned] + ranking.promote_exact_title(ranked[pinned:], tokenize(parsed.text), titles, TITLE_CHECK)
     window = ranked[offset:needed]
@@ -97,7 +101,7 @@ def article_search(
         query=parsed.text,
         corrected=parsed.corrected,
         total=len(ranked),
-        results=_results(window, articles, parsed),
+        results=_results(window, shown, parsed),
         by_meaning=by_meaning and bool(ranked) and not pinned,
     )
 
@@ -111,14 +115,13 @@ def _rank(parsed: ParsedQuery, *, category_id: int | None, needed: int) -> tuple
     return ranking.fuse(parsed, ranked, category_id=category_id, needed=needed)
 
 
-def _results(window: list[ranking.Ranked], articles: dict, parsed: ParsedQuery) -> list[SearchResult]:
-    sections = catalog.sections(r.section_id for r in window)
+def _results(window: list[ranking.Ranked], shown: catalog.Shown, parsed: ParsedQuery) -> list[SearchResult]:
     results = []
     for r in window:
-        article = articles.get(r.article_id)
+        article = shown.articles.get(r.article_id)
         if article is None:
             continue
-        section = sections.get(r.section_id)
+        section = shown.sections.get(r.section_id)
         url = article.url
         results.append(
             SearchResult(

@@ -4,9 +4,22 @@ of terms, each a set of alternatives (a word or a phrase). Only letters and
 digits are in it, so nothing a customer types reaches an engine as syntax.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .text import stem
+
+
+class WordCount(NamedTuple):
+    """
+    How many published articles hold a word: as this very word (its vocabulary
+    count; 0 when it is not a vocabulary word), and in any form, as the index
+    stems it (`documents`).
+    """
+
+    vocabulary: int
+    documents: int
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,8 @@ class ParsedQuery:
     text: str  # the normalised query as typed
     terms: tuple[Term, ...]
     corrected: str = ""  # the query after typo correction, when it changed
+    # The counts of the words parsing read (typo correction asks for them), for ranking to reuse.
+    counts: Mapping[str, WordCount] = field(default_factory=dict, compare=False)
 
     @property
     def words(self) -> set[str]:

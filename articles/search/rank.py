@@ -24,15 +24,16 @@ The engine backend (backends/) only matches and scores; this module decides.
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.cache import cache
 
-from . import semantic, vocabulary
+from . import semantic
 from .backends import SearchBackend
 from .bm25 import length_weight
-from .query import ParsedQuery
+from .query import ParsedQuery, WordCount
 from .text import STOP_WORDS
 
 # Articles ranked per query (the most a search can return).
@@ -81,12 +82,10 @@ def document_frequencies(parsed: ParsedQuery, backend: SearchBackend) -> list[in
     How many published articles each term is in: its most common alternative;
     for a phrase, its rarest word that is not a stop word. The engine counts
     word forms as its index stems them; it counts only up to just past the
-    broad-term threshold, and the vocabulary gives the exact figure above it.
+    broad-term threshold, and gives the vocabulary's exact figure above it.
+    Parsing has read most of the words already (`parsed.counts`).
     """
-    counts = backend.document_counts(sorted(parsed.words), cap=BROAD_TERM_ARTICLES + 1)
-    broad = [w for w, n in counts.items() if n > BROAD_TERM_ARTICLES]
-    for word, exact in vocabulary.document_counts(broad).items():
-        counts[word] = max(counts[word], exact)
+    counts = word_documents(parsed.words, backend, known=parsed.counts)
     frequencies = []
     for term in parsed.terms:
         per_phrase = []
@@ -95,6 +94,13 @@ def document_frequencies(parsed: ParsedQuery, backend: SearchBackend) -> list[in
             per_phrase.append(min(counts.get(w, 0) for w in telling))
         frequencies.append(max(per_phrase, default=0))
     return frequencies
+
+
+def word_documents(words, backend: SearchBackend, *, known: Mapping[str, WordCount]) -> dict[str, int]:
+    """How many published articles hold each word in any form (see above): `known`, and the others from the engine."""
+    missing = sorted(set(words) - known.keys())
+    read = backend.word_counts(missing, cap=BROAD_TERM_ARTICLES + 1) if missing else {}
+    return {word: (known.get(word) or read[word]).documents for word in words}
 
 
 def term_weights(parsed: ParsedQuery, backend: SearchBackend) -> TermWeights:

@@ -6,7 +6,6 @@ and wraps the highlighted ones in <mark>.
 
 import re
 from bisect import bisect_left
-from itertools import compress
 
 from .text import stem
 
@@ -24,10 +23,8 @@ def make_snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> Snipp
     tokens = parts[1::2]
     if not tokens:
         return [(text, False)] if text else []
-    # Each distinct word is looked at once: a section repeats many of its words.
-    is_hit = {token: stem(token.lower()) in stems for token in set(tokens)}
-    hits = list(map(is_hit.__getitem__, tokens))
-    positions = list(compress(range(len(hits)), hits))
+    marked = _forms_of(set(tokens), stems)
+    positions = [i for i, token in enumerate(tokens) if token in marked]
     # The first window with the most hits starts at the text's start or just where a hit
     # enters it at its far end: only those starts are counted.
     best_start, best_count = 0, -1
@@ -43,12 +40,22 @@ def make_snippet(text: str, words: set[str], size: int = SNIPPET_WORDS) -> Snipp
     for i in range(first, last + 1):
         piece = parts[i]
         if i % 2 == 1:
-            fragments.append((piece, hits[(i - 1) // 2]))
+            fragments.append((piece, piece in marked))
         elif piece:
             fragments.append((piece, False))
     if last_index < len(tokens) - 1:
         fragments.append((" …", False))
     return fragments
+
+
+def _forms_of(tokens: set[str], stems: set[str]) -> set[str]:
+    """
+    Those of `tokens` whose stem is one of `stems`. A stem is the start of its
+    word, so only the words that start with one of them are stemmed: each
+    distinct word is looked at once, with a test in C for most of them.
+    """
+    starts = tuple(stems)
+    return {token for token in tokens if (lower := token.lower()).startswith(starts) and stem(lower) in stems}
 
 
 def best_snippet(texts: list[str], words: set[str]) -> Snippet:

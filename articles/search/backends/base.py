@@ -7,7 +7,7 @@ how scores add up) is in rank.py and the same for every engine.
 from collections.abc import Collection, Sequence
 from typing import Literal, NamedTuple, Protocol
 
-from ..query import Term
+from ..query import Term, WordCount
 
 
 class IndexRow(NamedTuple):
@@ -51,8 +51,11 @@ class SearchBackend(Protocol):
     def similar_words(self, word: str, limit: int = 50) -> list[tuple[str, int]]:
         """(vocabulary word, article count) for words sharing the most letter triples with `word`."""
 
-    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
-        """How many published articles hold each word in any form; exact up to `cap` (above: at least `cap`)."""
+    def word_counts(self, words: Sequence[str], *, cap: int) -> dict[str, WordCount]:
+        """
+        Each word's counts, in one statement where the engine can: `documents`
+        exact up to `cap`; above it, at least `cap` and at least `vocabulary`.
+        """
 
     # --- Matching and scoring ----------------------------------------------------------------------
     def match_articles(
@@ -94,8 +97,11 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Remove every row (a rebuild starts here)."""
 
-    def recount_documents(self) -> None:
-        """After a rebuild: count the articles holding each word, where the engine keeps such counts."""
+    def finish_index(self) -> None:
+        """
+        After a rebuild has written every row, in its transaction: what the engine
+        derives from the whole index (word counts, a compact layout of the index).
+        """
 
     def finish_rebuild(self) -> None:
         """After a rebuild has committed: give back what it used."""

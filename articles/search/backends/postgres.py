@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from django.core.cache import cache
 from django.db import connection
 
-from ..query import Term
+from ..query import Term, WordCount
 from ..text import word_count
 from .base import HeadField, HeadMatch, IndexRow
 
@@ -129,17 +129,24 @@ class PostgresBackend:
             [word, len(word) - 2, len(word) + 2, word, limit],
         )
 
-    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
-        """Exact, from the lexeme counts (so `cap` is not needed here), for the word in any form."""
-        return dict(
-            _select(
-                f"""SELECT w, coalesce(max(l.document_count), 0) FROM unnest(%s::text[]) AS w
+    def word_counts(self, words: Sequence[str], *, cap: int) -> dict[str, WordCount]:
+        """
+        From the vocabulary and the lexeme counts in one statement: `documents`
+        exact, for the word in any form (so `cap` does not bound the work here);
+        from `cap` on, the vocabulary's count when higher.
+        """
+        rows = _select(
+            f"""SELECT n.w, coalesce(v.document_count, 0),
+                    CASE WHEN n.lexemes >= %s THEN greatest(n.lexemes, coalesce(v.document_count, 0))
+                    ELSE n.lexemes END
+                FROM (SELECT w, coalesce(max(l.document_count), 0) AS lexemes FROM unnest(%s::text[]) AS w
                     LEFT JOIN LATERAL unnest(tsvector_to_array(to_tsvector('{CONFIG}', w))) AS x(lexeme) ON true
                     LEFT JOIN {LEXEMES} l ON l.lexeme = x.lexeme
-                    GROUP BY w""",
-                [list(words)],
-            )
+                    GROUP BY w) n
+                LEFT JOIN articles_searchword v ON v.word = n.w""",
+            [cap, list(dict.fromkeys(words))],
         )
+        return {word: WordCount(vocabulary, documents) for word, vocabulary, documents in rows}
 
     # --- Matching and scoring ----------------------------------------------------------------------
 
@@ -216,7 +223,7 @@ class PostgresBackend:
     # --- Storing -----------------------------------------------------------------------------------
 
     def add(self, rows: Sequence[IndexRow], *, rebuilding: bool = False) -> None:
-        """A rebuild counts lexemes once at the end instead (recount_documents())."""
+        """A rebuild counts lexemes once at the end instead (finish_index())."""
         params = [
             {
                 "key": r.key,
@@ -271,7 +278,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {TABLE}, {HEADS}, {LEXEMES}")
 
-    def recount_documents(self) -> None:
+    def finish_index(self) -> None:
         """Count every lexeme's articles in one pass (after a rebuild)."""
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {LEXEMES}")

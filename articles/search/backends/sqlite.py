@@ -26,7 +26,8 @@ from django.db import connection
 
 from .. import vocabulary
 from ..bm25 import term_score
-from ..query import Term
+from ..memo import remembered
+from ..query import Term, WordCount
 from ..text import tokenize, word_count
 from .base import HeadField, HeadMatch, IndexRow
 
@@ -111,27 +112,29 @@ class SQLiteBackend:
             [expression, len(word) - 2, len(word) + 2, limit],
         )
 
-    def document_counts(self, words: Sequence[str], *, cap: int) -> dict[str, int]:
+    def word_counts(self, words: Sequence[str], *, cap: int) -> dict[str, WordCount]:
         """
-        Counted in the index, so other forms of a word count too ("marke" counts the
-        articles with "mark"): the whole-article rows come first in rowid order, so
-        counting stops after `cap` of them. One statement for all the words.
+        The vocabulary's counts, then the index's for the other forms of a word
+        ("marke" counts the articles with "mark"): the whole-article rows come
+        first in rowid order, so counting stops after `cap` of them. One
+        statement for all the words.
 
         A word the vocabulary already counts in `cap` articles or more is in at
         least as many in any form: its vocabulary count is the answer, and the
         index is not walked for it (for a common word, `cap` rows of it).
         """
-        words = list(words)
+        words = list(dict.fromkeys(words))
         if not words:
             return {}
-        counts = {word: n for word, n in vocabulary.document_counts(words).items() if n >= cap}
-        rest = [word for word in words if word not in counts]
+        exact = vocabulary.document_counts(words)
+        documents = {word: n for word, n in exact.items() if n >= cap}
+        rest = [word for word in words if word not in documents]
         if rest:
             count = f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < 0 LIMIT %s))"
             params = [value for word in rest for value in (_quote((word,)), cap)]
             [row] = _select(f"SELECT {', '.join([count] * len(rest))}", params)
-            counts.update(zip(rest, row, strict=True))
-        return {word: counts[word] for word in words}
+            documents.update(zip(rest, row, strict=True))
+        return {word: WordCount(exact.get(word, 0), documents[word]) for word in words}
 
     # --- Matching and scoring ----------------------------------------------------------------------
 
@@ -178,14 +181,11 @@ class SQLiteBackend:
         rows = _select(sql, params)
         if not rows:
             return []
-        # The length is read for the rows kept only: reading it in the ranking query
-        # would fetch the stored row of every match, most of the site for a common word.
-        ids = [int(article_id) for article_id, _ in rows]
-        sizes = dict(
-            _select(f"SELECT rowid, size FROM {HEAD_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)
-        )
+        # Reading the length in the ranking query would fetch the stored row of every
+        # match, most of the site for a common word: the lengths are held in memory.
+        sizes = remembered("sqlite-head-sizes", _head_sizes)
         average = self.average_length()
-        return [HeadMatch(a, -float(rank), sizes.get(a, average)) for a, (_, rank) in zip(ids, rows, strict=True)]
+        return [HeadMatch(int(a), -float(rank), sizes.get(int(a), average)) for a, rank in rows]
 
     def average_length(self) -> float:
         return cache.get_or_set(
@@ -273,8 +273,17 @@ class SQLiteBackend:
             cursor.execute(f"DELETE FROM {TABLE}")
             cursor.execute(f"DELETE FROM {HEAD_TABLE}")
 
-    def recount_documents(self) -> None:
-        """Nothing to do: document counts come from the index itself (see document_counts())."""
+    def finish_index(self) -> None:
+        """
+        Merge each FTS5 index into one segment ('optimize'). A rebuild leaves
+        a score of segments, and every term of a query is looked up in each
+        of them: at 10,000 articles the section stage's match took 0.9 ms
+        against 0.35 ms on the merged index. Document counts need no
+        recount: they come from the index itself (see word_counts()).
+        """
+        with connection.cursor() as cursor:
+            for table in (TABLE, HEAD_TABLE):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
 
     def finish_rebuild(self) -> None:
         """A rebuild writes the whole index in one transaction: give the write-ahead log's space back."""
@@ -282,6 +291,11 @@ class SQLiteBackend:
             cursor.execute("PRAGMA journal_mode")
             if cursor.fetchone()[0] == "wal" and not connection.in_atomic_block:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _head_sizes() -> dict[int, int]:
+    """Every published article's length in words, by id (read once per content version)."""
+    return dict(_select(f"SELECT rowid, size FROM {HEAD_TABLE}", []))
 
 
 def _term_hits(texts, matcher) -> tuple[dict[int, float], int]:
