@@ -1,7 +1,8 @@
 """
-A page rendered into its kept frame (articles/page_frames.py) is the page the
-template engine renders as a whole, for every kind of request; nothing of one
-visitor is kept in the frame; an editor's change shows at the next request.
+A page rendered into its kept frame (articles/page_frames.py), with pieces kept
+per content version (articles/page_fragments.py), is the page the template
+engine renders as a whole, for every kind of request; nothing of one visitor is
+kept; an editor's change shows at the next request.
 """
 
 import pytest
@@ -12,7 +13,7 @@ from django.shortcuts import render
 from django.test import Client, RequestFactory
 from django.utils import translation
 
-from articles import page_frames, views
+from articles import page_fragments, page_frames, views
 from articles.models import HelpLink
 from articles.page_cache import content_changed
 
@@ -185,3 +186,27 @@ def test_an_edited_help_link_of_the_article_shows_at_the_next_request(article):
     assert "Reset your password" in _page(article)
     HelpLink.objects.filter(article=article).first().delete()
     assert "Reset your password" not in _page(article)
+
+
+def test_a_retitled_article_shows_in_more_in_category_at_the_next_request(article):
+    assert "Printer offline again" in _page(article)
+    other = article.category.articles.exclude(pk=article.pk).get()
+    other.title = "Printer offline, once more"
+    other.save()
+    page = _page(article)
+    assert "Printer offline, once more" in page and "Printer offline again" not in page
+
+
+def test_more_in_category_is_rendered_once_per_content_version(article, monkeypatch):
+    rendered = []
+    render_to_string = page_fragments.render_to_string
+    monkeypatch.setattr(
+        page_fragments,
+        "render_to_string",
+        lambda name, context: rendered.append(name) or render_to_string(name, context),
+    )
+    for _ in range(3):
+        _page(article)
+    content_changed()
+    _page(article)
+    assert rendered == ["includes/more_in_category.html"] * 2
