@@ -1,9 +1,10 @@
 """
-Pieces of a page that depend on site-wide content alone (other articles' titles,
-a category's name), not on the page's own article or on the request: rendered
-once per content version and kept in the process (`content_memo()`), so an edit
-shows at the next request, as with the categories and help links the pages
-share. Rendered without the request, so nothing of one visitor is kept.
+Pieces of a page that depend on site-wide content alone (other articles'
+titles, a category's name, the site's help links), not on the page's own
+article or on the request: rendered once per content version and kept in the
+process (`content_memo()`), so an edit shows at the next request, as with the
+categories and help links the pages share. Rendered without the request, so
+nothing of one visitor is kept.
 """
 
 from django.template.loader import render_to_string
@@ -31,3 +32,9 @@ def more_in_category(category, articles) -> SafeString:
     """The "More in <category>" links (selectors.related_articles(): a few per category, the same for most)."""
     key = (category.pk, category.name, tuple(article.pk for article in articles))
     return rendered_once("includes/more_in_category.html", key, {"category": category, "articles": articles})
+
+
+def site_links(links) -> SafeString:
+    """The site-wide help links of the "still need help?" block (selectors.site_help_links())."""
+    key = tuple(link.pk for link in links)
+    return rendered_once("includes/site_links.html", key, {"site_links": links})

@@ -197,7 +197,7 @@ def test_a_retitled_article_shows_in_more_in_category_at_the_next_request(articl
     assert "Printer offline, once more" in page and "Printer offline again" not in page
 
 
-def test_more_in_category_is_rendered_once_per_content_version(article, monkeypatch):
+def test_more_in_category_and_site_links_are_rendered_once_per_content_version(article, monkeypatch):
     rendered = []
     render_to_string = page_fragments.render_to_string
     monkeypatch.setattr(
@@ -209,4 +209,4 @@ def test_more_in_category_is_rendered_once_per_content_version(article, monkeypa
         _page(article)
     content_changed()
     _page(article)
-    assert rendered == ["includes/more_in_category.html"] * 2
+    assert sorted(rendered) == sorted(["includes/more_in_category.html", "includes/site_links.html"] * 2)

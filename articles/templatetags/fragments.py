@@ -16,3 +16,9 @@ register = template.Library()
 def more_in_category(category, articles):
     """The "More in <category>" section (includes/more_in_category.html), rendered once per content version."""
     return page_fragments.more_in_category(category, articles)
+
+
+@register.simple_tag
+def site_links(links):
+    """The site's help links in the "still need help?" block (includes/site_links.html), once per content version."""
+    return page_fragments.site_links(links)
