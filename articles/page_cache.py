@@ -26,8 +26,15 @@ never-cache (drafts are). A page holding a CSRF token (a POST form) is stored
 with the token cut out and gets a fresh token for each visitor when served, so
 one visitor's token never reaches another. Served pages carry an ETag and
 Last-Modified, and a matching conditional request gets a 304.
+
+Within a request the version is read once (`ContentVersionMiddleware`): a page
+rendered without the cache asks for it for each thing it keeps per version
+(`content_memo()`), and with Redis each ask was a round trip. A change the
+request makes itself replaces the version it holds; one made by another
+process meanwhile is seen by the next request.
 """
 
+import contextvars
 import hashlib
 import logging
 import math
@@ -136,12 +143,40 @@ def _write_version_file(version: str) -> None:
         logger.error("Could not write the content version to %s: %s", path, error)
 
 
+# The version the current request has read ("" before it reads one); None outside requests.
+_request_version: contextvars.ContextVar[str | None] = contextvars.ContextVar("kb_content_version", default=None)
+
+
+def _hold(version: str) -> str:
+    """Keep `version` as the current request's (outside a request, nothing is kept)."""
+    if _request_version.get() is not None:
+        _request_version.set(version)
+    return version
+
+
 def content_version() -> str:
     """The current content version (a token that changes on every content change)."""
+    held = _request_version.get()
+    if held:
+        return held
     if _version_is_local():
-        return _current(_read_version_file())
+        return _hold(_current(_read_version_file()))
     version = cache.get(VERSION_KEY)
-    return _current(version) if version is not None else _start_version()
+    return _hold(_current(version) if version is not None else _start_version())
+
+
+class ContentVersionMiddleware:
+    """Each request reads the content version once, whatever asks for it (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set("")
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
 
 
 def _start_version() -> str:
@@ -158,7 +193,7 @@ def _bump() -> str:
         _write_version_file(version)
     else:
         cache.set(VERSION_KEY, version, timeout=None)
-    return version
+    return _hold(version)
 
 
 def content_changed() -> None:
@@ -198,13 +233,15 @@ def content_memos_clear() -> None:
 
 def _get_with_version(key: str):
     """(entry under `key` or None, current version), in one round trip to a shared cache."""
+    if _request_version.get():
+        return cache.get(key), content_version()
     if _version_is_local():
-        return cache.get(key), _current(_read_version_file())
+        return cache.get(key), _hold(_current(_read_version_file()))
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
-        return None, _start_version()
-    return found.get(key), _current(version)
+        return None, _hold(_start_version())
+    return found.get(key), _hold(_current(version))
 
 
 def _digest(*parts: str) -> str:

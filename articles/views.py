@@ -24,6 +24,7 @@ from .health import health_checks
 from .markdown import render_markdown
 from .models import Article, Category, can_preview_articles
 from .page_cache import cached_article_search, cached_public_page, cached_search_page
+from .page_frames import render_framed
 from .ratelimit import client_ip
 from .search import MAX_LIMIT
 from .search.semantic import meaning_status
@@ -92,7 +93,7 @@ def article_detail(request, slug):
         return article_gone_or_moved(request, slug)
     # A voter sees their own answer in the forms, rendered for them; everyone else the stored parts.
     parts = None if any(recorded_vote(request).values()) else stored_parts(article)
-    response = render(request, "articles/article.html", selectors.article_page(article, parts=parts))
+    response = render_framed(request, "articles/article.html", selectors.article_page(article, parts=parts))
     if not article.is_live:
         add_never_cache_headers(response)
     return response

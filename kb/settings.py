@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kb.request_log.RequestLogMiddleware",
+    # Reads the content version once per request, whatever asks for it (articles/page_cache.py).
+    "articles.page_cache.ContentVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Counts article views in the cache; outside any page cache so cached pages count too.
     "articles.view_counts.ArticleViewCountMiddleware",

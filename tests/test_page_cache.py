@@ -200,6 +200,55 @@ def test_with_the_local_memory_cache_the_version_is_shared_through_the_file(arti
     assert page_cache._version_file().read_text() == page_cache.content_version()
 
 
+def _another_process_changes_the_content(version):
+    if isinstance(caches["default"], LocMemCache):
+        page_cache._version_file().write_text(version)
+    else:
+        cache.set(page_cache.VERSION_KEY, version, None)
+
+
+def test_a_request_reads_the_content_version_once(article, settings, monkeypatch):
+    settings.KB_PAGE_CACHE = False  # the page rendered: it asks for the version for each thing it keeps
+    reads = []
+    is_local = page_cache._version_is_local  # asked at each read of the version, before the file or the cache
+    monkeypatch.setattr(page_cache, "_version_is_local", lambda: reads.append(1) or is_local())
+    assert Client().get("/articles/resetting-your-password/").status_code == 200
+    assert len(reads) == 1
+
+
+def _in_a_request(view):
+    return page_cache.ContentVersionMiddleware(view)(None)
+
+
+def test_a_request_keeps_the_version_it_read_and_the_next_one_reads_it_again():
+    _another_process_changes_the_content("first")
+
+    def view(request):
+        first = page_cache.content_version()
+        _another_process_changes_the_content("second")
+        return first, page_cache.content_version()
+
+    assert _in_a_request(view) == ("first", "first")
+    assert _in_a_request(lambda request: page_cache.content_version()) == "second"
+
+
+def test_a_request_that_changes_the_content_sees_its_own_change():
+    def view(request):
+        before = page_cache.content_version()
+        page_cache.content_changed()
+        return before, page_cache.content_version()
+
+    before, after = _in_a_request(view)
+    assert after != before and after == page_cache.content_version()
+
+
+def test_outside_a_request_each_read_sees_another_process_s_change():
+    _another_process_changes_the_content("first")
+    assert page_cache.content_version() == "first"
+    _another_process_changes_the_content("second")
+    assert page_cache.content_version() == "second"
+
+
 # --------------------------------------------------------------------------- who sees what
 
 
