@@ -142,6 +142,21 @@ def test_the_synonym_table_is_built_once_until_a_group_changes(corpus):
     assert changed is not table and ("gizmo",) in changed.phrase_group
 
 
+def test_the_counts_search_keeps_per_content_version_follow_saves_and_rebuilds(corpus, make_article):
+    backend = current_backend()
+    assert rank.published_count() == 4
+    before = backend.average_length()
+    make_article("Exporting every invoice of the year", INVOICE + " " + INVOICE, slug="yearly-invoices")
+    assert rank.published_count() == 5
+    assert backend.average_length() > before
+    # A rebuild writes the index without saving an article: it replaces the version itself.
+    Article.objects.filter(slug="yearly-invoices").update(status=Article.Status.DRAFT)
+    assert backend.average_length() > before  # the index still holds the article
+    rebuild_index()
+    assert rank.published_count() == 4
+    assert backend.average_length() == pytest.approx(before)
+
+
 def test_natural_question_finds_the_answer(corpus):
     assert top("why can't I log in?").slug == "login-issues"
 

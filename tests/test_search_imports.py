@@ -89,7 +89,7 @@ def test_the_app_has_no_import_cycle():
 def test_the_models_import_the_search_write_side_at_the_top():
     graph = {name: _imports(name, path, set(_app_modules())) for name, path in _app_modules().items()}
     assert "articles.search.indexing" in graph["articles.models.content"]
-    assert "articles.search.synonyms" in graph["articles.models.search"]
+    assert "articles.search.memo" in graph["articles.models.search"]
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,15 @@
 """What search needs besides the index: synonyms, pinned results, vocabulary and the search log."""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from ..page_cache import content_changed, content_memo
 from ..search import controls, memo
-from ..search.synonyms import forget_synonyms
 from .content import Article, PageContentQuerySet
 
 # Each process holds what search reads per content version (boosts, pins, ...) until it changes (search/memo.py).
-memo.follow_content_memo(content_memo)
+memo.follow_content_memo(content_memo, content_changed)
 
 
 class SynonymGroup(models.Model):
@@ -47,11 +46,8 @@ class SynonymGroup(models.Model):
 
     @staticmethod
     def _forget_cached_groups():
-        # Now for this process, and again at commit, in case another process
-        # cached the old groups in between.
-        forget_synonyms()
-        transaction.on_commit(forget_synonyms)
-        content_changed()  # cached searches used the old groups
+        # The synonym table and cached searches are kept per content version.
+        content_changed()
 
 
 class PinnedSearch(models.Model):

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import transaction
 
-from . import vocabulary
+from . import memo, vocabulary
 from .backends import IndexRow, current_backend
-from .rank import forget_published_count
 from .semantic import (
     meaning_vectors_clear,
     meaning_vectors_delete,
@@ -108,5 +107,6 @@ def rebuild_index(progress: Callable[[int], object] | None = None) -> int:
         vocabulary.replace(counts)
         backend.finish_index()
     backend.finish_rebuild()
-    forget_published_count()
+    # What search keeps per content version (counts, lengths) and cached searches are out of date.
+    memo.content_changed()
     return indexed

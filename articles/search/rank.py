@@ -28,11 +28,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.cache import cache
 
 from . import semantic
 from .backends import SearchBackend
 from .bm25 import length_weight
+from .memo import remembered
 from .query import ParsedQuery, WordCount
 from .text import STOP_WORDS
 
@@ -44,8 +44,6 @@ BROAD_TERM_ARTICLES = 2000
 HEAD_CANDIDATES = 3
 # Whole-article matches read per article wanted, before the broad terms' head scores are added.
 SELECTIVE_CANDIDATES = 1
-PUBLISHED_COUNT_CACHE_KEY = "search:published-count"
-PUBLISHED_COUNT_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -66,15 +64,12 @@ class TermWeights:
 
 
 def published_count() -> int:
-    total = cache.get(PUBLISHED_COUNT_CACHE_KEY)
-    if total is None:
-        total = apps.get_model("articles", "Article").objects.published().count()
-        cache.set(PUBLISHED_COUNT_CACHE_KEY, total, PUBLISHED_COUNT_TIMEOUT)
-    return total
+    """How many articles are public, for the terms' idf: counted once per content version."""
+    return remembered("published-count", _count_published)
 
 
-def forget_published_count() -> None:
-    cache.delete(PUBLISHED_COUNT_CACHE_KEY)
+def _count_published() -> int:
+    return apps.get_model("articles", "Article").objects.published().count()
 
 
 def document_frequencies(parsed: ParsedQuery, backend: SearchBackend) -> list[int]:

@@ -1,17 +1,14 @@
 """
-The staff-edited synonym groups, as a lookup table, cached until one changes.
-
-`SynonymGroup.save()` and `.delete()` call `forget_synonyms()`; the model class
-is looked up in Django's app registry (see the package docstring).
+The staff-edited synonym groups, as a lookup table kept in each process until
+the content version changes (`SynonymGroup.save()` and `.delete()` replace it).
+The model class is looked up in Django's app registry (see the package docstring).
 """
 
 from django.apps import apps
-from django.core.cache import cache
 
+from .memo import remembered
 from .text import tokenize
 
-SYNONYMS_CACHE_KEY = "search:synonyms:v1"
-SYNONYMS_TIMEOUT = 3600
 MAX_PHRASE_WORDS = 3
 
 
@@ -42,26 +39,11 @@ class SynonymTable:
         return None
 
 
-# The last table built, with the groups it was built from: every search asks for the
-# table, and building it from the same groups each time cost more than the lookups.
-_built: tuple[list, SynonymTable] | None = None
-
-
 def synonym_table() -> SynonymTable:
-    """The synonym groups, cached until one of them changes."""
-    global _built
-    groups = cache.get(SYNONYMS_CACHE_KEY)
-    if groups is None:
-        model = apps.get_model("articles", "SynonymGroup")
-        groups = [group.term_list for group in model.objects.all()]
-        cache.set(SYNONYMS_CACHE_KEY, groups, SYNONYMS_TIMEOUT)
-    built = _built
-    if built is not None and built[0] == groups:
-        return built[1]
-    table = SynonymTable(groups)
-    _built = (groups, table)
-    return table
+    """The synonym groups as a table, built once per content version: every search asks for it."""
+    return remembered("synonyms", _build_table)
 
 
-def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_CACHE_KEY)
+def _build_table() -> SynonymTable:
+    model = apps.get_model("articles", "SynonymGroup")
+    return SynonymTable([group.term_list for group in model.objects.all()])

@@ -12,9 +12,9 @@ large vectors. `articles_search_lexeme` counts the articles holding each lexeme.
 
 from collections.abc import Collection, Sequence
 
-from django.core.cache import cache
 from django.db import connection
 
+from ..memo import remembered
 from ..query import Term, WordCount
 from ..text import word_count
 from .base import HeadField, HeadMatch, IndexRow
@@ -25,7 +25,6 @@ LEXEMES = "articles_search_lexeme"
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
 RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
-AVERAGE_SIZE_CACHE_KEY = "search:postgres:average-size"
 # The title's lexemes (weight A) of a head vector; an expression index covers it.
 TITLE_VECTOR = "ts_filter(h.head, '{a}')"
 _HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
@@ -199,8 +198,8 @@ class PostgresBackend:
         return [HeadMatch(int(a), float(score), int(size)) for a, score, size in select(sql, params)]
 
     def average_length(self) -> float:
-        return cache.get_or_set(
-            AVERAGE_SIZE_CACHE_KEY, lambda: float(_select(f"SELECT avg(size) FROM {HEADS}", [])[0][0] or 1.0), 300
+        return remembered(
+            "postgres:average-length", lambda: float(_select(f"SELECT avg(size) FROM {HEADS}", [])[0][0] or 1.0)
         )
 
     def score_sections(

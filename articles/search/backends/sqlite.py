@@ -21,7 +21,6 @@ import re
 from collections.abc import Collection, Sequence
 from os.path import commonprefix
 
-from django.core.cache import cache
 from django.db import connection
 
 from .. import vocabulary
@@ -43,7 +42,6 @@ _HEAD_WEIGHTS = ", ".join(str(w) for w in (*TEXT_WEIGHTS[:4], 0.0))
 # article's, which its own score counts): column number -> weight.
 SECTION_COLUMNS = {2: TEXT_WEIGHTS[1], 5: TEXT_WEIGHTS[4]}
 MARKER = "\ue000"
-AVERAGE_SIZE_CACHE_KEY = "search:sqlite:average-size"
 # highlight() marks matched phrases with these.
 _OPEN, _CLOSE = "\x01", "\x02"
 _MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
@@ -188,8 +186,8 @@ class SQLiteBackend:
         return [HeadMatch(int(a), -float(rank), sizes.get(int(a), average)) for a, rank in rows]
 
     def average_length(self) -> float:
-        return cache.get_or_set(
-            AVERAGE_SIZE_CACHE_KEY, lambda: _select(f"SELECT avg(size) FROM {HEAD_TABLE}", [])[0][0] or 1.0, 300
+        return remembered(
+            "sqlite:average-length", lambda: _select(f"SELECT avg(size) FROM {HEAD_TABLE}", [])[0][0] or 1.0
         )
 
     def score_sections(
