@@ -34,15 +34,15 @@ Only published articles are ever in the index; an article approved with a
 future publish date is indexed at once and left out of results until that
 date, by the same rule as every page (`Article.objects.published()`).
 
-Import direction: the models import indexing.py and synonyms.py (to keep the
-index and the synonym cache in step), so nothing in this package imports
-`articles.models`; the modules that read or write model rows look the model
+Import direction: the models import indexing.py and memo.py (to keep the
+index in step and to hand search the content version), so nothing in this
+package imports `articles.models`; the modules that read or write model rows look the model
 classes up in Django's app registry (`django.apps.apps.get_model`) when they
 run. The arrows then all point one way, and every module here can be imported
 before Django has loaded the models.
 """
 
-from .indexing import index_article, rebuild_index, unindex_article
+from .indexing import compact_index, index_article, rebuild_index, unindex_article
 from .pipeline import MAX_LIMIT, SearchPage, SearchResult, article_search
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "SearchPage",
     "SearchResult",
     "article_search",
+    "compact_index",
     "index_article",
     "rebuild_index",
     "unindex_article",

@@ -105,3 +105,9 @@ class SearchBackend(Protocol):
 
     def finish_rebuild(self) -> None:
         """After a rebuild has committed: give back what it used."""
+
+    def compact(self) -> None:
+        """
+        Put back the index's most compact layout, which saves scatter (SQLite:
+        one FTS5 segment per table); nothing where the engine keeps its own.
+        """

@@ -288,3 +288,6 @@ class PostgresBackend:
 
     def finish_rebuild(self) -> None:
         """Nothing to give back: autovacuum analyses the new rows."""
+
+    def compact(self) -> None:
+        """Nothing to do: autovacuum merges the full-text index's pending entries."""

@@ -279,6 +279,14 @@ class SQLiteBackend:
         against 0.35 ms on the merged index. Document counts need no
         recount: they come from the index itself (see word_counts()).
         """
+        self.compact()
+
+    def compact(self) -> None:
+        """
+        Merge each FTS5 index into one segment. Every save adds segments (300
+        saves after a rebuild left 15), which FTS5's own merging bounds but
+        does not bring back to one. 1.5 s at 10,000 articles.
+        """
         with connection.cursor() as cursor:
             for table in (TABLE, HEAD_TABLE):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
