@@ -36,9 +36,9 @@ date, by the same rule as every page (`Article.objects.published()`).
 
 Import direction: the models import indexing.py and memo.py (to keep the
 index in step and to hand search the content version), so nothing in this
-package imports `articles.models`; the modules that read or write model rows look the model
-classes up in Django's app registry (`django.apps.apps.get_model`) when they
-run. The arrows then all point one way, and every module here can be imported
+package imports `articles.models`; the modules that read or write model rows
+look the model classes up in Django's app registry (`django.apps.apps.get_model`)
+when they run. The arrows then all point one way, and every module here can be imported
 before Django has loaded the models.
 """
 

@@ -8,8 +8,8 @@ The content version and its memos are the page cache's
 (`page_cache.content_memo()`: every save or delete of content replaces the
 version). The page cache builds on this package, so the models hand its memo
 and change functions in when they load (`follow_content_memo()`) rather than
-this module importing them. Until then (code that runs before the models are loaded) each
-value is read afresh.
+this module importing them. Until then (code that runs before the models are
+loaded) each value is read afresh.
 """
 
 from collections.abc import Callable
