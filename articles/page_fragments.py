@@ -7,6 +7,9 @@ categories and help links the pages share. Rendered without the request, so
 nothing of one visitor is kept.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
@@ -14,18 +17,31 @@ from django.utils.translation import get_language
 
 from .page_cache import content_memo
 
+T = TypeVar("T")
+
+
+def kept_for_version(name: str, key, render: Callable[[], T]) -> T:
+    """
+    `render()`, kept under `key` in the memo `name` until the content version
+    changes, apart for each language, script prefix and URLconf (what a
+    rendering without the request still depends on).
+    """
+    found_by_key = content_memo(name, dict)
+    full_key = (key, get_language(), get_script_prefix(), get_urlconf())
+    found = found_by_key.get(full_key)
+    if found is None:
+        found = found_by_key[full_key] = render()
+    return found
+
 
 def rendered_once(template_name: str, key: tuple, context: dict) -> SafeString:
     """
     `template_name` rendered with `context`, kept under `key`, which must tell
     apart every context the page can give it (and stay few: one per category, say).
     """
-    fragments = content_memo("page_fragments", dict)
-    full_key = (template_name, key, get_language(), get_script_prefix(), get_urlconf())
-    found = fragments.get(full_key)
-    if found is None:
-        found = fragments[full_key] = mark_safe(render_to_string(template_name, context))
-    return found
+    return kept_for_version(
+        "page_fragments", (template_name, key), lambda: mark_safe(render_to_string(template_name, context))
+    )
 
 
 def more_in_category(category, articles) -> SafeString:

@@ -30,10 +30,8 @@ from django.template.backends.django import Template as BackendTemplate
 from django.template.base import Node, NodeList, Template
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode
-from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language
 
-from .page_cache import content_memo
+from .page_fragments import kept_for_version
 
 # Markers no rendered template holds: template text cannot carry a NUL character.
 _SLOT = "\x00kb-frame-slot:{}\x00"
@@ -61,12 +59,7 @@ def _frame(template: Template) -> tuple[list[str], list]:
 
 
 def _kept_frame(template: Template) -> tuple[list[str], list]:
-    frames = content_memo("page_frames", dict)
-    key = (template, get_language(), get_script_prefix(), get_urlconf())
-    found = frames.get(key)
-    if found is None:
-        found = frames[key] = _frame(template)
-    return found
+    return kept_for_version("page_frames", template, lambda: _frame(template))
 
 
 class _FramedNode(Node):
