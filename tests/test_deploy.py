@@ -101,6 +101,15 @@ def test_a_gunicorn_worker_loads_the_meaning_signal_before_taking_requests(monke
     assert loaded == ["model", "vectors"] and worker.errors == []
 
 
+def test_a_gunicorn_worker_loads_the_common_words_before_taking_requests(monkeypatch, settings, db):
+    from articles.search import typos
+
+    settings.KB_SEARCH_MEANING = False
+    typos.common_words.cache_clear()
+    _gunicorn_config(monkeypatch)["post_worker_init"](_Worker())
+    assert typos.common_words.cache_info().currsize == 1
+
+
 def test_a_worker_serves_requests_when_the_meaning_signal_cannot_load(monkeypatch, settings, db):
     from articles.search import semantic
 
