@@ -109,6 +109,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that needs no round trip on a quiet connection (kb/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "kb.postgresql"
     # Server-side binding sends parameters apart from the SQL, so psycopg prepares a
     # statement the connection has run five times and PostgreSQL skips parsing and
     # planning it again. Turn it off behind a pooler that cannot keep prepared
@@ -138,6 +140,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     _replica = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
     )
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        _replica["ENGINE"] = "kb.postgresql"
     if _replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
         _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
     # Tests read the test database through this alias too.
