@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
@@ -47,6 +47,47 @@ CODE = (
     "articles.feedback",
     "articles.addresses",
 )
+
+
+class PagePartsField(models.TextField):
+    """
+    The stored parts, {"key", "toc", "body"} or {} in Python, kept as plain text:
+    the key, the length of the table of contents, then the table of contents and
+    the text, one after the other (`"<key>\\n<length>\\n<toc><body>"`; "" for none).
+
+    Read with every article page the cache does not have: as a JSON column the
+    15 KB were converted from `jsonb` to text by PostgreSQL and parsed by Python
+    at each read (about 35 µs together); split here, they cost under 1 µs.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def to_python(self, value):
+        if isinstance(value, dict):
+            return value
+        if not value:
+            return {}
+        key, length, rest = value.split("\n", 2)
+        return {"key": key, "toc": rest[: int(length)], "body": rest[int(length) :]}
+
+    def get_prep_value(self, value):
+        if isinstance(value, dict):
+            return serialize_parts(value)
+        return super().get_prep_value(value)
+
+    def value_to_string(self, obj):
+        return serialize_parts(self.value_from_object(obj))
+
+
+def serialize_parts(parts: dict) -> str:
+    """The stored text of `parts` (PagePartsField)."""
+    if not parts:
+        return ""
+    key, toc, body = parts["key"], parts["toc"], parts["body"]
+    if "\n" in key:
+        raise ValueError("A parts key is one line.")
+    return f"{key}\n{len(toc)}\n{toc}{body}"
 
 
 @functools.cache
@@ -90,8 +131,8 @@ def stale_article_ids() -> list[int]:
     key = parts_key()
     if not key:
         return []
-    rows = apps.get_model("articles", "Article").objects.values_list("pk", "page_parts__key")
-    return [pk for pk, stored in rows if stored != key]
+    articles = apps.get_model("articles", "Article").objects
+    return list(articles.exclude(page_parts__startswith=f"{key}\n").order_by("pk").values_list("pk", flat=True))
 
 
 def refresh_stored_parts(stale: list[int], *, batch_size: int = 100, progress=None) -> int:

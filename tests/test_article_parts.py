@@ -4,6 +4,8 @@ rendered when it is saved and stored with it; the page shows them only while
 they match the running templates, and shows exactly what a live render shows.
 """
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -121,3 +123,44 @@ def test_refreshing_locks_each_batch_while_it_renders_it(article):
     assert statements[read - 1].startswith("SAVEPOINT")
     opened = statements[read - 1].split()[-1]
     assert not any(sql.startswith("RELEASE") and sql.endswith(opened) for sql in statements[read:write])
+
+
+def test_the_parts_are_stored_as_plain_text_and_read_back_whole(article):
+    """Plain text, not JSON: PostgreSQL converted its `jsonb` and Python parsed the JSON at each page read."""
+    from django.db import connection
+
+    article.refresh_from_db()
+    parts = article.page_parts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT page_parts FROM articles_article WHERE id = %s", [article.pk])
+        stored = cursor.fetchone()[0]
+    assert stored == f"{parts['key']}\n{len(parts['toc'])}\n{parts['toc']}{parts['body']}"
+    odd = {"key": "k", "toc": "<ol>\n<li>Tab\t, “quotes”, ✓ and 12\n34</li>", "body": "\n<p>é</p>\n\n"}
+    Article.objects.filter(pk=article.pk).update(page_parts=odd)
+    assert Article.objects.get(pk=article.pk).page_parts == odd
+    Article.objects.filter(pk=article.pk).update(page_parts={})
+    assert Article.objects.get(pk=article.pk).page_parts == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_to_plain_text_keeps_every_part_both_ways(make_article):
+    article = make_article("Printer offline", BODY)
+    bare = make_article("Bare", "No headings.")
+    Article.objects.filter(pk=bare.pk).update(page_parts={})
+    parts = Article.objects.get(pk=article.pk).page_parts
+    try:
+        call_command("migrate", "articles", "0023", verbosity=0)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, page_parts FROM articles_article ORDER BY id")
+            rows = dict(cursor.fetchall())
+        as_json = {pk: json.loads(value) if isinstance(value, str) else value for pk, value in rows.items()}
+        assert as_json == {article.pk: parts, bare.pk: {}}
+        call_command("migrate", "articles", verbosity=0)
+        assert Article.objects.get(pk=article.pk).page_parts == parts
+        assert Article.objects.get(pk=bare.pk).page_parts == {}
+        assert article_parts.stale_article_ids() == [bare.pk]
+    finally:
+        call_command("migrate", "articles", verbosity=0)
+        Article.objects.all().delete()

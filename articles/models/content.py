@@ -23,7 +23,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from ..addresses import slug_path
-from ..article_parts import render_parts
+from ..article_parts import PagePartsField, render_parts
 from ..markdown import render_markdown
 from ..page_cache import content_changed
 from ..search.controls import MAX_BOOST, MIN_BOOST
@@ -258,7 +258,7 @@ class Article(models.Model):
         "version", default=0, editable=False, help_text="Counts saves; a form saved from an older version is refused."
     )
     # The parts of its page that depend on the article alone, rendered on save (article_parts.py).
-    page_parts = models.JSONField("stored page parts", default=dict, blank=True, editable=False)
+    page_parts = PagePartsField("stored page parts", default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html", "page_parts"])
