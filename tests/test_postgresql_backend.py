@@ -70,3 +70,32 @@ def test_a_connection_inside_a_transaction_gets_the_full_check(kept):
     finally:
         kept.rollback()
         kept.set_autocommit(True)
+
+
+def _prepared_article_reads():
+    with connection.cursor() as cursor:
+        sql = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+        cursor.execute(sql, ['%"articles_article" t%'])
+        return cursor.fetchone()[0]
+
+
+def test_the_article_page_s_read_is_a_statement_prepared_once_per_connection(make_article, settings):
+    from articles import selectors
+
+    settings.KB_PAGE_CACHE = False
+    first = make_article("Printer offline", "## Check the cable\nText.")
+    second = make_article("Scanner offline", "## Check the lid\nText.")
+    before = _prepared_article_reads()
+    found = [selectors.public_article(article.slug) for article in (first, second, first)]
+    assert [article.pk for article in found] == [first.pk, second.pk, first.pk]
+    assert _prepared_article_reads() == before + 1
+
+
+def test_the_reads_are_not_prepared_when_turned_off(make_article, settings):
+    from articles import selectors
+
+    settings.KB_DB_PREPARED_READS = False
+    article = make_article("Printer offline", "## Check the cable\nText.")
+    before = _prepared_article_reads()
+    assert selectors.public_article(article.slug).pk == article.pk
+    assert _prepared_article_reads() == before
