@@ -57,7 +57,9 @@ class PlainRead:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
         select, converters = self._prepare(connection)
-        with connection.cursor() as cursor:
+        # On PostgreSQL, a statement prepared once per connection (kb/postgresql/base.py).
+        cursor_for = getattr(connection, "prepared_cursor", connection.cursor)
+        with cursor_for() as cursor:
             cursor.execute(select + where, params)
             rows = cursor.fetchall()
         instances = []

@@ -92,7 +92,7 @@ def article_detail(request, slug):
             return redirect(moved, permanent=True)
         return article_gone_or_moved(request, slug)
     # A voter sees their own answer in the forms, rendered for them; everyone else the stored parts.
-    parts = None if any(recorded_vote(request).values()) else stored_parts(article)
+    parts = None if any(recorded_vote(request).values()) else stored_parts(article, request)
     response = render_framed(request, "articles/article.html", selectors.article_page(article, parts=parts))
     if not article.is_live:
         add_never_cache_headers(response)

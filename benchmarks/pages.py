@@ -95,7 +95,7 @@ def prepare(engine: str, size: int, args) -> dict:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     env = server_env(url, args)
     command = [sys.executable, str(Path(__file__).resolve()), "--child-prepare", str(size), "--seed", str(args.seed)]
-    command += ["--jobs", str(args.jobs)]
+    command += ["--jobs", str(args.jobs), "--data-dir", args.data_dir]  # where the child keeps its "ready" mark
     proc = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{engine} N={size}: preparing the database failed")

@@ -109,13 +109,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding sends parameters apart from the SQL, so psycopg prepares a
-    # statement the connection has run five times and PostgreSQL skips parsing and
-    # planning it again. Turn it off behind a pooler that cannot keep prepared
-    # statements (PgBouncer in transaction mode before 1.21).
+    # Django's backend, with a health check that needs no round trip on a quiet connection (kb/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "kb.postgresql"
+    # Server-side binding sends parameters apart from the SQL. It prepares nothing by
+    # itself (Django leaves psycopg's prepare_threshold unset), and the search's
+    # PostgreSQL backend runs several statements in one call, which the server refuses
+    # when parameters are bound there: off unless set. The article page's reads are
+    # prepared either way (KB_DB_PREPARED_READS below).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = (
         os.environ.get("DJANGO_DB_SERVER_SIDE_BINDING", "0") == "1"
     )
+# The article page's reads are prepared statements on PostgreSQL (kb/postgresql/base.py);
+# 0 behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+KB_DB_PREPARED_READS = os.environ.get("KB_DB_PREPARED_READS", "1") == "1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE takes the
     # write lock at BEGIN so concurrent writers queue instead of failing with
@@ -138,6 +144,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     _replica = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
     )
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        _replica["ENGINE"] = "kb.postgresql"
     if _replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
         _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
     # Tests read the test database through this alias too.

@@ -16,6 +16,9 @@ admin.site.index_title = "Articles, requests and search"
 admin.site.login_form = staff_login.StaffAuthenticationForm
 
 urlpatterns = [
+    # The pages customers open most are matched first: the resolver tries each pattern in
+    # turn, and the admin's before them cost every page view, a page served from the cache too.
+    path("", include("articles.urls")),
     # Password reset for staff, from the admin sign-in page (its template links to admin_password_reset).
     path("admin/password_reset/", staff_login.PasswordResetView.as_view(), name="admin_password_reset"),
     path("admin/password_reset/done/", staff_login.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -31,7 +34,6 @@ urlpatterns = [
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", markdown_image_upload, name="markdownx_upload"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("", include("articles.urls")),
 ]
 
 # Uploaded images in development; in production the web server serves MEDIA_ROOT (see README).

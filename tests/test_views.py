@@ -294,3 +294,13 @@ def test_a_large_category_is_read_a_page_at_a_time(client, category, make_articl
     # Nonsense pages show the nearest real one, never an error.
     assert client.get(f"/categories/{category.slug}/?page=999").status_code == 200
     assert client.get(f"/categories/{category.slug}/?page=x").status_code == 200
+
+
+def test_the_pages_customers_open_most_are_the_first_patterns_the_resolver_tries():
+    """Each pattern tried before a match costs every page view, those served from the page cache too."""
+    from django.urls import get_resolver, resolve
+
+    first = get_resolver().url_patterns[0]
+    assert getattr(first, "app_name", None) == "articles"
+    assert [pattern.name for pattern in first.url_patterns[:3]] == ["home", "article", "category"]
+    assert resolve("/admin/").app_name == "admin" and resolve("/sitemap.xml").url_name == "sitemap"

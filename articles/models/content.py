@@ -23,7 +23,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from ..addresses import slug_path
-from ..article_parts import render_parts
+from ..article_parts import PagePartsField, render_parts
 from ..markdown import render_markdown
 from ..page_cache import content_changed
 from ..search.controls import MAX_BOOST, MIN_BOOST
@@ -258,7 +258,7 @@ class Article(models.Model):
         "version", default=0, editable=False, help_text="Counts saves; a form saved from an older version is refused."
     )
     # The parts of its page that depend on the article alone, rendered on save (article_parts.py).
-    page_parts = models.JSONField("stored page parts", default=dict, blank=True, editable=False)
+    page_parts = PagePartsField("stored page parts", default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html", "page_parts"])
@@ -296,7 +296,6 @@ class Article(models.Model):
         self.tag_list = self.tag_list  # normalise spacing and duplicates
         rendered = render_markdown(self.body)
         self.body_html = rendered.html
-        self.page_parts = render_parts(self, rendered.sections)
         with transaction.atomic():
             old_slug = None
             stored = Article.objects.filter(pk=self.pk).values_list("slug", "version").first() if self.pk else None
@@ -307,6 +306,9 @@ class Article(models.Model):
             # Counted from the stored row, so a stale copy in memory cannot reuse a number.
             self.version = (stored[1] if stored else 0) + 1
             super().save(*args, **kwargs)
+            # Rendered once saved: the page's header shows the time of this save (updated_at).
+            self.page_parts = render_parts(self, rendered.sections)
+            type(self)._base_manager.filter(pk=self.pk).update(page_parts=self.page_parts)
             self._store_sections(rendered.sections)
             article_links_replace(article=self, links=rendered.links)
             index_article(self)
