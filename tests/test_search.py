@@ -502,3 +502,81 @@ def test_an_article_scheduled_after_a_search_stays_out_of_the_next(corpus, make_
     )
     assert slugs("quarantined") == []
     assert article_search("quarantined").total == 0
+
+
+@pytest.fixture
+def server_side_binding(db):
+    """
+    The connection as DJANGO_DB_SERVER_SIDE_BINDING=1 with prepare_threshold 0 sets it up:
+    parameters bound by the server, every statement prepared on its first run.
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    saved = raw.cursor_factory, raw.prepare_threshold
+    raw.cursor_factory, raw.prepare_threshold = ServerBindingCursor, 0
+    yield
+    raw.cursor_factory, raw.prepare_threshold = saved
+
+
+def _every_stage(corpus):
+    """Results of searches that run every statement a search can: selective terms, broad ones, sections, pages."""
+    pages = [
+        [(r.article_id, r.url, r.score, r.snippet_text) for r in article_search(query, **kwargs).results]
+        for query, kwargs in [
+            ("smtp authentication", {}),
+            ("invoice overage", {"category": "billing"}),
+            ("reset password login", {"limit": 2, "offset": 1}),
+        ]
+    ]
+    broad = [_ranked_as_broad("authentication setting smtp billing", needed=n) for n in (1, 4)]
+    return pages, broad, _ranked_as_broad("password", needed=2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL parameter binding")
+def test_postgresql_search_gives_the_same_results_with_server_side_binding_and_prepared_statements(corpus, request):
+    expected = _every_stage(corpus)
+    request.getfixturevalue("server_side_binding")
+    # PostgreSQL plans a prepared statement for its parameters five times, then may reuse a generic plan.
+    for _ in range(7):
+        assert _every_stage(corpus) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
+def test_postgresql_searches_of_one_length_run_the_same_statement_texts(corpus):
+    # A connection that prepares statements (server-side binding) keys them by their text:
+    # words, weights and article ids are parameters, never part of it.
+    def statements(query):
+        texts = []
+
+        def record(execute, sql, params, many, context):
+            texts.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            article_search(query)
+        return texts
+
+    article_search("smtp authentication")  # reads what this content version keeps in memory
+    first = statements("smtp authentication")  # two results
+    assert len(first) == 4
+    assert statements("relay credentials") == first  # one result
+    assert statements("backup codes") == first  # another
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
+def test_postgresql_statements_parse_each_tsquery_once_not_per_row(corpus):
+    # A generic plan evaluates a to_tsquery() written inline for every row it ranks;
+    # made once in the statement's `q` row, it is parsed once whatever the plan.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        article_search("smtp authentication")
+        _ranked_as_broad("authentication setting smtp billing", needed=4)
+    ranking = [q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"]]
+    assert len(ranking) >= 4
+    for sql in ranking:
+        made, ranked = sql.split(" FROM q, ")
+        assert "WITH q AS MATERIALIZED (SELECT to_tsquery(" in made, sql
+        assert "to_tsquery" not in ranked, sql
