@@ -580,3 +580,77 @@ def test_postgresql_statements_parse_each_tsquery_once_not_per_row(corpus):
         made, ranked = sql.split(" FROM q, ")
         assert "WITH q AS MATERIALIZED (SELECT to_tsquery(" in made, sql
         assert "to_tsquery" not in ranked, sql
+
+
+@pytest.fixture
+def relay_articles(corpus, make_article):
+    """Articles with 'relay' and 'timeout' in the title, in headings, or only in the body, once or often."""
+    bodies = [
+        ("Relay basics", "The relay forwards mail."),
+        ("Timeout settings", "## Relay timeout\nRaise the relay timeout."),
+        ("Sending limits", "Each relay has limits. The relay counts messages; a timeout resets it."),
+        ("Webhooks", "A webhook may time out; no relay is involved except the relay of last resort."),
+        ("Domains", "Point the domain at the relay."),
+        ("Bounces", "A bounce after a timeout."),
+        ("Spam reports", "Junk mail reported through the relay."),
+    ]
+    return [make_article(title, body, slug=f"relay-{i}") for i, (title, body) in enumerate(bodies)]
+
+
+def _terms(*alternatives):
+    from articles.search.query import Term
+
+    return [Term(tuple(tuple(a.split()) for a in term)) for term in alternatives]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking statement")
+@pytest.mark.parametrize(
+    "terms",
+    [
+        _terms(["relay"]),
+        _terms(["relay"], ["timeout"]),
+        _terms(["junk", "spam", "bulk folder"], ["relay"]),
+        _terms(["timeout"], ["relay"], ["mail"]),
+    ],
+)
+def test_postgresql_ranking_the_likely_rows_first_gives_the_best_rows_of_ranking_them_all(relay_articles, terms):
+    from django.test.utils import CaptureQueriesContext
+
+    backend = current_backend()
+    idf = [1.0 + i / 3 for i in range(len(terms))]
+    for category_id in (None, relay_articles[0].category_id):
+        for limit in range(1, 8):
+            every = backend.match_articles(terms, idf=idf, category_id=category_id, limit=limit)
+            with CaptureQueriesContext(connection) as captured:
+                likely = backend.match_articles(
+                    terms, idf=idf, category_id=category_id, limit=limit, matching=[10_000] * len(terms)
+                )
+            assert "likely AS MATERIALIZED" in captured.captured_queries[0]["sql"]
+            assert list(likely.items()) == list(every.items()), (category_id, limit)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking statement")
+def test_postgresql_ranks_every_matching_row_when_few_match_or_a_term_is_a_phrase_alone(relay_articles):
+    from django.test.utils import CaptureQueriesContext
+
+    backend = current_backend()
+    for terms, matching in [(_terms(["relay"]), [999]), (_terms(["relay"], ["bulk folder"]), [5_000, 5_000])]:
+        with CaptureQueriesContext(connection) as captured:
+            backend.match_articles(terms, idf=[1.0] * len(terms), category_id=None, limit=3, matching=matching)
+        assert "likely" not in captured.captured_queries[0]["sql"]
+
+
+def test_ranking_tells_the_engine_how_many_articles_hold_each_selective_term(corpus, monkeypatch):
+    backend = current_backend()
+    seen = []
+    original = backend.match_articles
+
+    def match_articles(terms, **kwargs):
+        seen.append(kwargs["matching"])
+        return original(terms, **kwargs)
+
+    monkeypatch.setattr(backend, "match_articles", match_articles)
+    parsed = parse("smtp authentication")
+    weights = rank.term_weights(parsed, backend)
+    rank.rank_articles(parsed, backend=backend, weights=weights, category_id=None, needed=10)
+    assert seen == [[2, 2]]  # smtp: its article and the login one; authentication: its own and two-factor

@@ -27,6 +27,17 @@ LEXEMES = "articles_search_lexeme"
 CONFIG = "english"
 # ts_rank weights are listed D, C, B, A.
 RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
+# The weight of a body word's positions (D), the first of RANK_WEIGHTS.
+BODY_WEIGHT = 0.4
+# From how many matching articles (as the words' counts say) whole-article ranking
+# ranks the likely rows first. ts_rank() of a term whose words are all in the body
+# (weight D) is below BODY_WEIGHT when the term is one word or alternatives (`a | b`),
+# and below 1.0 when it is a phrase; so an article with none of the query's words in
+# its head and words of only one term scores less than that term's idf times that.
+# The others (a query word in the head, or words of two terms) are ranked first; if
+# the best `limit` of them all score more than any such bound, no other row can reach
+# them, and the thousands of rows a common word brings are never ranked.
+RANK_LIKELY_FROM = 1000
 # The title's lexemes (weight A) of a head vector; an expression index covers it.
 TITLE_VECTOR = "ts_filter(h.head, '{a}')"
 _HEAD = f"""(setweight(to_tsvector('{CONFIG}', %(title)s), 'A') || setweight(to_tsvector('{CONFIG}', %(heading)s), 'B')
@@ -55,8 +66,16 @@ def at_least_two(terms: Sequence[Term]) -> str:
     The same rows as every pair spelt out, (a & b) | (a & c) | ..., with half the operands
     for a long query to test on each candidate row.
     """
-    groups = [term_tsquery(t) for t in terms]
+    return _at_least_two([term_tsquery(t) for t in terms])
+
+
+def _at_least_two(groups: Sequence[str]) -> str:
     return " | ".join(f"({groups[i]} & ({' | '.join(groups[i + 1 :])}))" for i in range(len(groups) - 1))
+
+
+def term_words(term: Term) -> str:
+    """Any word of the term's alternatives, phrases or not: what ts_rank() looks up for it."""
+    return "(" + " | ".join(f"'{word}'" for word in sorted(term.words)) + ")"
 
 
 class _Ranking(NamedTuple):
@@ -91,6 +110,16 @@ def _ranking(terms: Sequence[Term], idf: Sequence[float], match: str, vector: st
         rank=rank or "0",
         rank_params=list(idf[: len(terms)]),
     )
+
+
+def _likely_first(terms: Sequence[Term], matching: Sequence[int] | None) -> bool:
+    """
+    Whether to rank the likely rows first (see RANK_LIKELY_FROM): when many rows
+    match, and no term is a phrase alone, whose bound (1.0) would rarely be beaten.
+    """
+    if matching is None or sum(matching) < RANK_LIKELY_FROM:
+        return False
+    return all(len(term.alternatives) > 1 or len(term.alternatives[0]) == 1 for term in terms)
 
 
 def _indexable(text: str) -> str:
@@ -187,18 +216,65 @@ class PostgresBackend:
     # --- Matching and scoring ----------------------------------------------------------------------
 
     def match_articles(
-        self, terms: Sequence[Term], *, idf: Sequence[float], category_id: int | None, limit: int
+        self,
+        terms: Sequence[Term],
+        *,
+        idf: Sequence[float],
+        category_id: int | None,
+        limit: int,
+        matching: Sequence[int] | None = None,
     ) -> dict[int, float]:
         ranking = _ranking(terms, idf, tsquery_text(terms), "f.vector")
         join, in_category, category_params = "", "", []
         if category_id is not None:
             join = f"JOIN {HEADS} h ON h.article_id = f.article_id"
             in_category, category_params = "AND h.category_id = %s", [category_id]
+        every = f"""SELECT f.article_id, {ranking.rank} AS rank FROM q, {TABLE} f {join}
+            WHERE f.section_id < 0 AND f.vector @@ q.query {in_category}"""
+        if not _likely_first(terms, matching):
+            rows = _select(
+                f"WITH {ranking.cte} {every} ORDER BY rank DESC, f.article_id LIMIT %s",
+                [*ranking.cte_params, *ranking.rank_params, *category_params, limit],
+            )
+            return {int(a): float(score) for a, score in rows}
+        # Many rows match: rank first those that can reach the page (see RANK_LIKELY_FROM),
+        # and the others only if the best `limit` of those do not prove that enough.
+        groups = [term_words(term) for term in terms]
+        two, two_column, two_params = "", "", []
+        if len(terms) >= 2:
+            two = f"UNION SELECT w.section_id FROM words, {TABLE} w WHERE w.section_id < 0 AND w.vector @@ words.two"
+            two_column, two_params = f", to_tsquery('{CONFIG}', %s) AS two", [_at_least_two(groups)]
+        body_only_best = ", ".join(
+            f"%s * CASE WHEN strpos(q.t{i}::text, '|') > 0 OR strpos(q.t{i}::text, '<') = 0"
+            f" THEN {BODY_WEIGHT} ELSE 1.0 END"
+            for i in range(len(terms))
+        )
         rows = _select(
-            f"""WITH {ranking.cte} SELECT f.article_id, {ranking.rank} AS rank FROM q, {TABLE} f {join}
-            WHERE f.section_id < 0 AND f.vector @@ q.query {in_category}
-            ORDER BY rank DESC, f.article_id LIMIT %s""",
-            [*ranking.cte_params, *ranking.rank_params, *category_params, limit],
+            f"""WITH {ranking.cte}, words AS MATERIALIZED (SELECT to_tsquery('{CONFIG}', %s) AS any{two_column}),
+            likely AS MATERIALIZED (
+                SELECT f.article_id, {ranking.rank} AS rank FROM q, {TABLE} f {join}
+                WHERE f.section_id = ANY(ARRAY(
+                        SELECT -hw.article_id FROM words, {HEADS} hw WHERE hw.head @@ words.any {two}))
+                    AND f.vector @@ q.query {in_category}),
+            proven AS MATERIALIZED (SELECT coalesce(
+                (SELECT rank FROM likely ORDER BY rank DESC, article_id OFFSET %s LIMIT 1)
+                > (SELECT greatest({body_only_best}) FROM q), false) AS enough)
+            SELECT article_id, rank FROM likely
+            UNION ALL ({every} AND NOT (SELECT enough FROM proven)
+                AND NOT EXISTS (SELECT FROM likely WHERE likely.article_id = f.article_id))
+            ORDER BY rank DESC, article_id LIMIT %s""",
+            [
+                *ranking.cte_params,
+                " | ".join(groups),
+                *two_params,
+                *ranking.rank_params,
+                *category_params,
+                limit - 1,
+                *idf[: len(terms)],
+                *ranking.rank_params,
+                *category_params,
+                limit,
+            ],
         )
         return {int(a): float(score) for a, score in rows}
 
