@@ -25,15 +25,18 @@ TABLE = "articles_search_pg"
 HEADS = "articles_search_pg_heads"
 LEXEMES = "articles_search_lexeme"
 CONFIG = "english"
-# ts_rank weights are listed D, C, B, A.
-RANK_WEIGHTS = "{0.4, 0.6, 0.8, 1.0}"
-# The weight of a body word's positions (D), the first of RANK_WEIGHTS.
-BODY_WEIGHT = 0.4
+# ts_rank weights, listed D (body), C (summary), B (headings, tags), A (title).
+WEIGHTS = (0.4, 0.6, 0.8, 1.0)
+RANK_WEIGHTS = "{" + ", ".join(map(str, WEIGHTS)) + "}"
+# The weight of a body word's positions (D): the lowest.
+BODY_WEIGHT = min(WEIGHTS)
 # From how many matching articles (as the words' counts say) whole-article ranking
 # ranks the likely rows first. ts_rank() of a term whose words are all in the body
-# (weight D) is below BODY_WEIGHT when the term is one word or alternatives (`a | b`),
-# and below 1.0 when it is a phrase; so an article with none of the query's words in
-# its head and words of only one term scores less than that term's idf times that.
+# (weight D) is below BODY_WEIGHT when the term is one word or alternatives (`a | b`):
+# a word's rank is its best-weighted position's weight plus the others' divided by
+# (n + 1)², over π²/6, which for equal weights stays below the weight. For a phrase
+# alone it is below 1.0. So an article with none of the query's words in its head and
+# words of only one term scores less than that term's idf times its bound.
 # The others (a query word in the head, or words of two terms) are ranked first; if
 # the best `limit` of them all score more than any such bound, no other row can reach
 # them, and the thousands of rows a common word brings are never ranked.
