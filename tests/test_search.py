@@ -502,3 +502,169 @@ def test_an_article_scheduled_after_a_search_stays_out_of_the_next(corpus, make_
     )
     assert slugs("quarantined") == []
     assert article_search("quarantined").total == 0
+
+
+@pytest.fixture
+def server_side_binding(db):
+    """
+    The connection as DJANGO_DB_SERVER_SIDE_BINDING=1 with prepare_threshold 0 sets it up:
+    parameters bound by the server, every statement prepared on its first run, and
+    planned once for any parameters (the generic plan PostgreSQL may pick after five runs).
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    saved = raw.cursor_factory, raw.prepare_threshold
+    raw.cursor_factory, raw.prepare_threshold = ServerBindingCursor, 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET plan_cache_mode")
+    raw.cursor_factory, raw.prepare_threshold = saved
+
+
+def _every_stage(corpus):
+    """Results of searches that run every statement a search can: selective terms, broad ones, sections, pages."""
+    pages = [
+        [(r.article_id, r.url, r.score, r.snippet_text) for r in article_search(query, **kwargs).results]
+        for query, kwargs in [
+            ("smtp authentication", {}),
+            ("invoice overage", {"category": "billing"}),
+            ("reset password login", {"limit": 2, "offset": 1}),
+        ]
+    ]
+    broad = [_ranked_as_broad("authentication setting smtp billing", needed=n) for n in (1, 4)]
+    return pages, broad, _ranked_as_broad("password", needed=2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL parameter binding")
+def test_postgresql_search_gives_the_same_results_with_server_side_binding_and_prepared_statements(corpus, request):
+    expected = _every_stage(corpus)
+    request.getfixturevalue("server_side_binding")
+    for _ in range(2):
+        assert _every_stage(corpus) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
+def test_postgresql_searches_of_one_length_run_the_same_statement_texts(corpus):
+    # A connection that prepares statements (server-side binding) keys them by their text:
+    # words, weights and article ids are parameters, never part of it.
+    def statements(query):
+        texts = []
+
+        def record(execute, sql, params, many, context):
+            texts.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            article_search(query)
+        return texts
+
+    article_search("smtp authentication")  # reads what this content version keeps in memory
+    first = statements("smtp authentication")  # two results
+    assert len(first) == 4
+    assert statements("relay credentials") == first  # one result
+    assert statements("backup codes") == first  # another
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL query text")
+def test_postgresql_statements_parse_each_tsquery_once_not_per_row(corpus):
+    # A generic plan evaluates a to_tsquery() written inline for every row it ranks;
+    # made once in the statement's `q` row, it is parsed once whatever the plan.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        article_search("smtp authentication")
+        _ranked_as_broad("authentication setting smtp billing", needed=4)
+    ranking = [q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"]]
+    assert len(ranking) >= 4
+    for sql in ranking:
+        made, ranked = sql.split(" FROM q, ")
+        assert "WITH q AS MATERIALIZED (SELECT to_tsquery(" in made, sql
+        assert "to_tsquery" not in ranked, sql
+
+
+@pytest.fixture
+def relay_articles(corpus, make_article):
+    """Articles with 'relay' and 'timeout' in the title, in headings, or only in the body, once or often."""
+    bodies = [
+        ("Relay basics", "The relay forwards mail."),
+        ("Timeout settings", "## Relay timeout\nRaise the relay timeout."),
+        ("Sending limits", "Each relay has limits. The relay counts messages; a timeout resets it."),
+        ("Webhooks", "A webhook may time out; no relay is involved except the relay of last resort."),
+        ("Domains", "Point the domain at the relay."),
+        ("Bounces", "A bounce after a timeout."),
+        ("Spam reports", "Junk mail reported through the relay."),
+    ]
+    return [make_article(title, body, slug=f"relay-{i}") for i, (title, body) in enumerate(bodies)]
+
+
+def _terms(*alternatives):
+    from articles.search.query import Term
+
+    return [Term(tuple(tuple(a.split()) for a in term)) for term in alternatives]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking statement")
+@pytest.mark.parametrize(
+    "terms",
+    [
+        _terms(["relay"]),
+        _terms(["relay"], ["timeout"]),
+        _terms(["junk", "spam", "bulk folder"], ["relay"]),
+        _terms(["timeout"], ["relay"], ["mail"]),
+    ],
+)
+@pytest.mark.parametrize("binding", ["client", "server"])
+def test_postgresql_ranking_the_likely_rows_first_gives_the_best_rows_of_ranking_them_all(
+    relay_articles, terms, binding, request
+):
+    if binding == "server":
+        request.getfixturevalue("server_side_binding")
+    texts = []
+
+    def record(execute, sql, params, many, context):
+        texts.append(sql)
+        return execute(sql, params, many, context)
+
+    backend = current_backend()
+    idf = [1.0 + i / 3 for i in range(len(terms))]
+    for category_id in (None, relay_articles[0].category_id):
+        for limit in range(1, 8):
+            every = backend.match_articles(terms, idf=idf, category_id=category_id, limit=limit)
+            texts.clear()
+            with connection.execute_wrapper(record):
+                likely = backend.match_articles(
+                    terms, idf=idf, category_id=category_id, limit=limit, matching=[10_000] * len(terms)
+                )
+            assert "likely AS MATERIALIZED" in texts[0]
+            assert list(likely.items()) == list(every.items()), (category_id, limit)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranking statement")
+def test_postgresql_ranks_every_matching_row_when_few_match_or_a_term_is_a_phrase_alone(relay_articles):
+    from django.test.utils import CaptureQueriesContext
+
+    backend = current_backend()
+    for terms, matching in [(_terms(["relay"]), [999]), (_terms(["relay"], ["bulk folder"]), [5_000, 5_000])]:
+        with CaptureQueriesContext(connection) as captured:
+            backend.match_articles(terms, idf=[1.0] * len(terms), category_id=None, limit=3, matching=matching)
+        assert "likely" not in captured.captured_queries[0]["sql"]
+
+
+def test_ranking_tells_the_engine_how_many_articles_hold_each_selective_term(corpus, monkeypatch):
+    backend = current_backend()
+    seen = []
+    original = backend.match_articles
+
+    def match_articles(terms, **kwargs):
+        seen.append(kwargs["matching"])
+        return original(terms, **kwargs)
+
+    monkeypatch.setattr(backend, "match_articles", match_articles)
+    parsed = parse("smtp authentication")
+    weights = rank.term_weights(parsed, backend)
+    rank.rank_articles(parsed, backend=backend, weights=weights, category_id=None, needed=10)
+    assert seen == [[2, 2]]  # smtp: its article and the login one; authentication: its own and two-factor

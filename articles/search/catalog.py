@@ -48,8 +48,17 @@ def _table(model: str) -> str:
     return connection.ops.quote_name(apps.get_model("articles", model)._meta.db_table)
 
 
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
+def _among(column: str, ids: list[int]) -> tuple[str, list]:
+    """
+    `column` is one of `ids`. On PostgreSQL the ids are one array parameter, so the
+    statement's text is the same for any number of them and a connection that
+    prepares statements (server-side binding) plans it once; SQLite has no arrays.
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    if not ids:
+        return "false", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
 def _rows(sql: str, params) -> list[tuple]:
@@ -77,12 +86,13 @@ def shown(article_ids, section_ids) -> Shown:
     if not article_ids:
         return Shown({}, {})
     published, params = published_sql("a")
-    linked = f"s.id IN ({_placeholders(section_ids)})" if section_ids else "false"
+    linked, linked_params = _among("s.id", section_ids)
+    wanted, wanted_params = _among("a.id", article_ids)
     rows = _rows(
         f"""SELECT a.id, a.title, a.slug, a.summary, a.category_id, s.id, s.title, s.anchor, s.text
             FROM {_table("Article")} a LEFT JOIN {_table("Section")} s ON s.article_id = a.id AND {linked}
-            WHERE a.id IN ({_placeholders(article_ids)}) AND {published}""",
-        [*section_ids, *article_ids, *params],
+            WHERE {wanted} AND {published}""",
+        [*linked_params, *wanted_params, *params],
     )
     categories = _categories()
     if any(row[4] not in categories for row in rows):

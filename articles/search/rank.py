@@ -57,10 +57,11 @@ class Ranked:
 
 @dataclass(frozen=True)
 class TermWeights:
-    """Per term of the parsed query: its idf and whether it is broad."""
+    """Per term of the parsed query: its idf, whether it is broad, and how many articles hold it."""
 
     idf: list[float]
     broad: list[bool]
+    documents: list[int] | None = None
 
 
 def published_count() -> int:
@@ -104,6 +105,7 @@ def term_weights(parsed: ParsedQuery, backend: SearchBackend) -> TermWeights:
     return TermWeights(
         idf=[math.log(1 + total / max(1, df)) for df in frequencies],
         broad=[df > BROAD_TERM_ARTICLES for df in frequencies],
+        documents=frequencies,
     )
 
 
@@ -111,13 +113,14 @@ def rank_articles(
     parsed: ParsedQuery, *, backend: SearchBackend, weights: TermWeights, category_id: int | None, needed: int
 ) -> list[tuple[int, float]]:
     """(article id, score), best first: the article stage (2. above), at most ARTICLE_CANDIDATES."""
-    found = _rank_articles(parsed, backend, weights.idf, weights.broad, category_id, needed)
+    found = _rank_articles(parsed, backend, weights, weights.broad, category_id, needed)
     if len(found) < needed and any(weights.broad):
-        found = _rank_articles(parsed, backend, weights.idf, [False] * len(weights.broad), category_id, needed)
+        found = _rank_articles(parsed, backend, weights, [False] * len(weights.broad), category_id, needed)
     return found
 
 
-def _rank_articles(parsed, backend, idf, broad, category_id, needed):
+def _rank_articles(parsed, backend, weights, broad, category_id, needed):
+    idf = weights.idf
     selective = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if not b]
     wide = [(t, w) for t, w, b in zip(parsed.terms, idf, broad, strict=True) if b]
     wide_terms, wide_idf = [t for t, _ in wide], [w for _, w in wide]
@@ -129,6 +132,7 @@ def _rank_articles(parsed, backend, idf, broad, category_id, needed):
             idf=[w for _, w in selective],
             category_id=category_id,
             limit=SELECTIVE_CANDIDATES * ARTICLE_CANDIDATES,
+            matching=weights.documents and [d for d, b in zip(weights.documents, broad, strict=True) if not b],
         )
         if wide and scores:
             for match in backend.match_heads(

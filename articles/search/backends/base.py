@@ -59,9 +59,18 @@ class SearchBackend(Protocol):
 
     # --- Matching and scoring ----------------------------------------------------------------------
     def match_articles(
-        self, terms: Sequence[Term], *, idf: Sequence[float], category_id: int | None, limit: int
+        self,
+        terms: Sequence[Term],
+        *,
+        idf: Sequence[float],
+        category_id: int | None,
+        limit: int,
+        matching: Sequence[int] | None = None,
     ) -> dict[int, float]:
-        """Articles whose whole text matches any of the terms: {article id: score}, the best `limit`."""
+        """
+        Articles whose whole text matches any of the terms: {article id: score}, the best `limit`.
+        `matching` is each term's article count when known: how many rows there may be to rank.
+        """
 
     def match_heads(
         self,

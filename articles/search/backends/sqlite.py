@@ -137,9 +137,15 @@ class SQLiteBackend:
     # --- Matching and scoring ----------------------------------------------------------------------
 
     def match_articles(
-        self, terms: Sequence[Term], *, idf: Sequence[float], category_id: int | None, limit: int
+        self,
+        terms: Sequence[Term],
+        *,
+        idf: Sequence[float],
+        category_id: int | None,
+        limit: int,
+        matching: Sequence[int] | None = None,
     ) -> dict[int, float]:
-        """Scored by FTS5's bm25() over the whole-article rows (it weighs rare terms itself)."""
+        """Scored by FTS5's bm25() over the whole-article rows (it weighs rare terms itself); `matching` unused."""
         in_category = f" AND {_only([category_token(category_id)])}" if category_id is not None else ""
         rows = _select(
             f"SELECT -rowid, bm25({TABLE}, {_WEIGHTS}) AS rank FROM {TABLE}"
