@@ -56,7 +56,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -427,7 +427,12 @@ def _answer(request: HttpRequest, page: CachedPage, state: str, full_response) -
 
 
 def cached_public_page(
-    view=None, *, params: tuple[str, ...] = (), strict: bool = False, seconds_setting: str = "KB_PAGE_CACHE_SECONDS"
+    view=None,
+    *,
+    params: tuple[str, ...] = (),
+    strict: bool = False,
+    seconds_setting: str = "KB_PAGE_CACHE_SECONDS",
+    early: bool = False,
 ):
     """
     Serve the view's public output from the cache (see the module docstring).
@@ -439,6 +444,9 @@ def cached_public_page(
     With `strict`, a request with any other parameter is rendered for itself and
     not stored (for pages whose links repeat the query string, like pagination).
     `seconds_setting` names the setting that says how long a copy is kept (0: never).
+    With `early`, the page may also be answered by `EarlyPageHitMiddleware`,
+    before the rest of the middleware and the URL resolver: only for a view with
+    no check of its own above this decorator.
     """
 
     def decorator(view_func):
@@ -456,18 +464,106 @@ def cached_public_page(
             key = _page_key(request, params)
             page, version = _get_with_version(key)
             if page is not None and page.version == version:
-                return _hit(request, page)
+                return _for_early_hits(_hit(request, page), page, seconds, early)
             response = view_func(request, *args, **kwargs)
             if not _is_storable(request, response):
                 return response
             page = _store(request, response, key, version, seconds=seconds)
             if page is None:
                 return response
-            return _answer(request, page, "miss", lambda: response)
+            return _for_early_hits(_answer(request, page, "miss", lambda: response), page, seconds, early)
 
         return wrapper
 
     return decorator(view) if view is not None else decorator
+
+
+# --------------------------------------------------------------------------- early hits
+
+EARLY_KEY_PREFIX = "kb:early:"
+# Headers an early hit works out for itself rather than repeat from the stored answer.
+_EARLY_FRESH_HEADERS = {"content-length", "x-cache"}
+_csrf_middleware = CsrfViewMiddleware(lambda request: None)
+
+
+def _for_early_hits(response: HttpResponse, page: CachedPage, seconds: int, early: bool) -> HttpResponse:
+    """Mark a full answer (not a 304) of a page that `EarlyPageHitMiddleware` may keep once the middleware is done."""
+    if early and response.status_code == 200:
+        response.kb_early_page = (page, seconds)
+    return response
+
+
+def _early_key(request: HttpRequest) -> str:
+    scheme = "https" if request.is_secure() else "http"
+    return EARLY_KEY_PREFIX + _digest(scheme, request.get_host(), request.path)
+
+
+def _may_answer_early(request: HttpRequest) -> bool:
+    """A plain GET of a page address: no query string, nothing personal, no conditions to check."""
+    meta = request.META
+    return (
+        request.method == "GET"
+        and not meta.get("QUERY_STRING")
+        and _is_anonymous_request(request)
+        and not any(header in meta for header in CONDITIONAL_HEADERS)
+        and _page_cache_on()
+    )
+
+
+class EarlyPageHitMiddleware:
+    """
+    Answers a plain request for a cached public page (`cached_public_page(early=True)`:
+    home, categories, articles) before the rest of the middleware and the URL
+    resolver, with the headers that whole path gave the same page.
+
+    The first full answer of such a page, on its way out, is kept with the headers
+    every inner middleware added (security policy, frame options, caching and
+    validators), under the content version like the page itself; cookies are never
+    kept. A later GET of the same address that has no query string, no session or
+    message cookie and no conditional header gets that copy as it is, with a fresh
+    CSRF token for its forms (and the cookie to match, through Django's CSRF
+    middleware) where the page holds one. Anything else goes the whole way, as
+    before. Sits after the middleware whose work every answer needs (security
+    headers and HTTPS redirects, view counting, static files).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_answer_early(request):
+            return self.get_response(request)
+        key = _early_key(request)
+        entry, version = _get_with_version(key)
+        if entry is not None and entry[0] == version:
+            return _early_hit(request, entry)
+        response = self.get_response(request)
+        marked = getattr(response, "kb_early_page", None)
+        if marked is not None and not _sets_other_cookies(response):
+            page, seconds = marked
+            if page.version == version:
+                headers = tuple((n, v) for n, v in response.items() if n.lower() not in _EARLY_FRESH_HEADERS)
+                entry = (version, page.content, page.has_csrf_token, headers)
+                cache.set(key, entry, _seconds_to_keep(seconds))
+        return response
+
+
+def _sets_other_cookies(response: HttpResponse) -> bool:
+    return any(name != settings.CSRF_COOKIE_NAME for name in response.cookies)
+
+
+def _early_hit(request: HttpRequest, entry: tuple) -> HttpResponse:
+    _, content, has_csrf_token, headers = entry
+    if not has_csrf_token:
+        response = HttpResponse(content, headers=dict(headers))
+    else:
+        _csrf_middleware.process_request(request)  # the visitor's CSRF cookie, if any
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        response = HttpResponse(content, headers=dict(headers))
+        _csrf_middleware.process_response(request, response)  # the cookie for a new token
+    response["X-Cache"] = "hit"
+    response["Content-Length"] = str(len(response.content))
+    return response
 
 
 # --------------------------------------------------------------------------- searches

@@ -37,7 +37,7 @@ RESULTS_PER_PAGE = 10
 CATEGORY_PAGE_SIZE = 50
 
 
-@cached_public_page
+@cached_public_page(early=True)
 def home(request):
     """The home page: search box, categories with article counts, promoted articles."""
     return render(
@@ -51,7 +51,7 @@ def home(request):
     )
 
 
-@cached_public_page(params=("page",), strict=True)
+@cached_public_page(params=("page",), strict=True, early=True)
 def category_detail(request, slug):
     """One category and its published articles, in order, CATEGORY_PAGE_SIZE to a page (?page=)."""
     category = get_object_or_404(Category, slug=slug)
@@ -71,7 +71,7 @@ def category_detail(request, slug):
     )
 
 
-@cached_public_page
+@cached_public_page(early=True)
 def article_detail(request, slug):
     """
     One article with its table of contents, help links, related articles and

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # Counts article views in the cache; outside any page cache so cached pages count too.
     "articles.view_counts.ArticleViewCountMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers plain requests for cached public pages before the rest (articles/page_cache.py).
+    "articles.page_cache.EarlyPageHitMiddleware",
     "articles.middleware.BadInputMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -355,6 +355,7 @@ urlpatterns = [
     path("session/", cached_public_page(_session_page)),
     path("cookie/", cached_public_page(_cookie_page)),
     path("vote/", _vote),
+    path("early-form/", cached_public_page(_form_page, early=True)),
 ]
 
 
@@ -592,3 +593,84 @@ def test_each_page_of_a_category_is_cached_on_its_own(client, article):
     assert client.get(url + "?page=2")["X-Cache"] == "hit"
     # Pagination links repeat the query string: other parameters are not stored.
     assert client.get(url + "?utm_source=mail").get("X-Cache") is None
+
+
+# --------------------------------------------------------------------------- early hits
+
+
+def _answered_early(response) -> bool:
+    # Answered before the session middleware: the request never got a session.
+    return not hasattr(response.wsgi_request, "session")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_plain_request_for_a_kept_page_is_answered_before_the_rest_of_the_middleware(article, url):
+    full = Client().get(url)
+    early = Client().get(url)
+    assert not _answered_early(full) and _answered_early(early)
+    assert early["X-Cache"] == "hit"
+    # The same headers as the whole path gave the page: security policy, frame
+    # options, validators, caching; the CSRF cookie for the visitor's own token.
+    headers = {name: value for name, value in full.items() if name != "X-Cache"}
+    assert {name: value for name, value in early.items() if name != "X-Cache"} == headers
+    assert ("Content-Security-Policy" in headers) and ("X-Frame-Options" in headers) and ("ETag" in headers)
+    assert re.sub(r'value="[^"]+"', "", text(early)) == re.sub(r'value="[^"]+"', "", text(full))
+    assert early.cookies.keys() == full.cookies.keys()
+
+
+def test_an_early_answer_gives_each_visitor_a_csrf_token_their_vote_is_accepted_with(test_urls):
+    Client().get("/early-form/")
+    first_visitor, second_visitor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first, second = first_visitor.get("/early-form/"), second_visitor.get("/early-form/")
+    assert _answered_early(first) and _answered_early(second)
+    assert _token(first) != _token(second) and "\x00" not in text(second)
+    assert second_visitor.post("/vote/", {"csrfmiddlewaretoken": _token(second)}).status_code == 200
+    assert first_visitor.post("/vote/", {"csrfmiddlewaretoken": _token(first)}).status_code == 200
+    # A visitor who has the cookie keeps its secret: the page's token goes with it.
+    cookie = first_visitor.cookies[settings.CSRF_COOKIE_NAME].value
+    again = first_visitor.get("/early-form/")
+    assert _answered_early(again) and first_visitor.cookies[settings.CSRF_COOKIE_NAME].value == cookie
+    assert first_visitor.post("/vote/", {"csrfmiddlewaretoken": _token(again)}).status_code == 200
+
+
+def test_only_pages_that_ask_for_it_are_answered_early(test_urls):
+    Client().get("/form/")
+    response = Client().get("/form/")
+    assert response["X-Cache"] == "hit" and not _answered_early(response)
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"QUERY_STRING": "utm_source=newsletter"},
+        {"HTTP_IF_NONE_MATCH": '"nothing"'},
+        {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}=abc"},
+    ],
+    ids=["query string", "conditional", "session cookie"],
+)
+def test_requests_with_anything_more_than_the_address_go_the_whole_way(article, request_kwargs):
+    url = "/articles/resetting-your-password/"
+    Client().get(url)
+    assert _answered_early(Client().get(url))
+    assert not _answered_early(Client().get(url, **request_kwargs))
+
+
+def test_a_change_is_shown_at_once_to_requests_answered_early(article):
+    url = "/articles/resetting-your-password/"
+    Client().get(url)
+    assert _answered_early(Client().get(url))
+    article.title = "Resetting a forgotten password"
+    article.save()
+    response = Client().get(url)
+    assert not _answered_early(response) and "Resetting a forgotten password" in text(response)
+    assert _answered_early(Client().get(url))
+
+
+def test_a_draft_staff_have_seen_is_never_answered_early(make_article, superuser):
+    draft = make_article("Unreleased feature", "Soon.", slug="unreleased", status=Article.Status.DRAFT)
+    staff = Client()
+    staff.force_login(superuser)
+    url = f"/articles/{draft.slug}/"
+    assert staff.get(url).status_code == 200 and staff.get(url).status_code == 200
+    assert Client().get(url).status_code == 404
+    assert Client().get(url).status_code == 404
