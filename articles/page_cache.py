@@ -57,7 +57,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -473,6 +473,7 @@ def cached_public_page(
                 return response
             return _for_early_hits(_answer(request, page, "miss", lambda: response), page, seconds, early)
 
+        wrapper.kb_early = early
         return wrapper
 
     return decorator(view) if view is not None else decorator
@@ -499,7 +500,7 @@ def _early_key(request: HttpRequest) -> str:
 
 
 def _may_answer_early(request: HttpRequest) -> bool:
-    """A plain GET of a page address: no query string, nothing personal, no conditions to check."""
+    """A plain GET of a page that may be answered early: no query string, nothing personal, no conditions."""
     meta = request.META
     return (
         request.method == "GET"
@@ -507,7 +508,19 @@ def _may_answer_early(request: HttpRequest) -> bool:
         and _is_anonymous_request(request)
         and not any(header in meta for header in CONDITIONAL_HEADERS)
         and _page_cache_on()
+        and _is_early_page(request.path_info)
     )
+
+
+def _is_early_page(path: str) -> bool:
+    """Whether `path` is the address of a view made with `cached_public_page(early=True)`."""
+    # Asked of the URL resolver, so that any other address (health checks, the API,
+    # a 404) never touches the cache here.
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "kb_early", False)
 
 
 class EarlyPageHitMiddleware:
