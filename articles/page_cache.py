@@ -526,8 +526,8 @@ def _is_early_page(path: str) -> bool:
 class EarlyPageHitMiddleware:
     """
     Answers a plain request for a cached public page (`cached_public_page(early=True)`:
-    home, categories, articles) before the rest of the middleware and the URL
-    resolver, with the headers that whole path gave the same page.
+    home, categories, articles) before the rest of the middleware and the view,
+    with the headers that whole path gave the same page.
 
     The first full answer of such a page, on its way out, is kept with the headers
     every inner middleware added (security policy, frame options, caching and
