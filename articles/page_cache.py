@@ -445,7 +445,7 @@ def cached_public_page(
     not stored (for pages whose links repeat the query string, like pagination).
     `seconds_setting` names the setting that says how long a copy is kept (0: never).
     With `early`, the page may also be answered by `EarlyPageHitMiddleware`,
-    before the rest of the middleware and the URL resolver: only for a view with
+    before the rest of the middleware and the view: only for a view with
     no check of its own above this decorator.
     """
 
