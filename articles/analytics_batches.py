@@ -31,13 +31,12 @@ import secrets
 import threading
 import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import SearchLog, VisitEvent
-from .view_counts import FlushSchedule
+from .view_counts import FlushSchedule, buffer_cache
 
 PREFIX = "kb:search-analytics"
 TOP = f"{PREFIX}:top"  # the last slot claimed by a push
@@ -80,11 +79,11 @@ class _LocalBuffer:
             rows, self.rows, self.since = self.rows, [], time.monotonic()
         if not rows:
             return
-        if cache.add(TOP, 0, timeout=None):
+        if buffer_cache.add(TOP, 0, timeout=None):
             # A new count (the first, or the cache dropped the old one): the flush starts it over.
-            cache.set(DONE, 0, timeout=None)
-        number = cache.incr(TOP)
-        cache.set(_slot_key(number), rows, KEEP)
+            buffer_cache.set(DONE, 0, timeout=None)
+        number = buffer_cache.incr(TOP)
+        buffer_cache.set(_slot_key(number), rows, KEEP)
 
 
 _local = _LocalBuffer()
@@ -147,8 +146,8 @@ def _waiting_batches() -> tuple[list[tuple[int, list]], int]:
     up to the first one; once it has been missing for GAP_SECONDS, every missing
     slot is passed over (its process died, or the cache dropped it).
     """
-    done = cache.get(DONE) or 0
-    top = cache.get(TOP) or 0
+    done = buffer_cache.get(DONE) or 0
+    top = buffer_cache.get(TOP) or 0
     if top < done:  # the counter was dropped from the cache and started again
         done = 0
     batches: list[tuple[int, list]] = []
@@ -156,7 +155,7 @@ def _waiting_batches() -> tuple[list[tuple[int, list]], int]:
     number = done
     while number < top:
         keys = [_slot_key(n) for n in range(number + 1, min(top, number + CHUNK) + 1)]
-        found = cache.get_many(keys)
+        found = buffer_cache.get_many(keys)
         for key in keys:
             following = number + 1
             if key in found:
@@ -174,10 +173,10 @@ def _waiting_batches() -> tuple[list[tuple[int, list]], int]:
 
 def _gap_is_lost(number: int) -> bool:
     """Whether the missing slot `number` has been missing for longer than GAP_SECONDS."""
-    gap = cache.get(GAP)
+    gap = buffer_cache.get(GAP)
     now = time.time()
     if not gap or gap[0] != number:
-        cache.set(GAP, (number, now), KEEP)
+        buffer_cache.set(GAP, (number, now), KEEP)
         return False
     return now - gap[1] >= GAP_SECONDS
 
@@ -212,7 +211,7 @@ def search_analytics_flush() -> int:
     another flush is running.
     """
     _local.push()
-    if not cache.add(LOCK, 1, LOCK_SECONDS):
+    if not buffer_cache.add(LOCK, 1, LOCK_SECONDS):
         return 0
     try:
         batches, last = _waiting_batches()
@@ -220,11 +219,11 @@ def search_analytics_flush() -> int:
             return 0
         stored = _store([row for _, rows in batches for row in rows])
         # Only once written: a failed write leaves the batches for the next flush.
-        cache.set(DONE, last, timeout=None)
-        cache.delete_many([_slot_key(number) for number, _ in batches])
+        buffer_cache.set(DONE, last, timeout=None)
+        buffer_cache.delete_many([_slot_key(number) for number, _ in batches])
         return stored
     finally:
-        cache.delete(LOCK)
+        buffer_cache.delete(LOCK)
 
 
 def _flush_at_exit() -> None:

@@ -24,12 +24,31 @@ import time
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from .models import Article, ArticleViewCount
+
+BUFFERS = "buffers"
+
+
+class _BufferCache:
+    """
+    The cache where view counts and search analytics (analytics_batches.py) wait
+    for a flush: `CACHES["buffers"]` when the settings define it, else the default
+    cache. With the local-memory cache the settings give them one of their own,
+    which nothing else fills: the default one culls its oldest entries once it
+    holds MAX_ENTRIES (pages and searches count), and buffered counts and batches
+    went with them, lost before any flush.
+    """
+
+    def __getattr__(self, name):
+        return getattr(caches[BUFFERS if BUFFERS in settings.CACHES else DEFAULT_CACHE_ALIAS], name)
+
+
+buffer_cache = _BufferCache()
 
 PREFIX = "kb:views"
 KEEP = 4 * 24 * 3600  # counters outlive the days a flush looks back on
@@ -56,17 +75,17 @@ def _slot_key(day: str, number: int) -> str:
 def _count_in_cache(day_text: str, slug: str, views: int) -> None:
     counter = _counter_key(day_text, slug)
     try:
-        cache.incr(counter, views)
+        buffer_cache.incr(counter, views)
         return
     except ValueError:  # the first views of this article that day (or the counter expired)
         pass
-    if cache.add(counter, views, KEEP):
-        cache.add(_slots_key(day_text), 0, KEEP)
-        number = cache.incr(_slots_key(day_text))
-        cache.set(_slot_key(day_text, number), slug, KEEP)
+    if buffer_cache.add(counter, views, KEEP):
+        buffer_cache.add(_slots_key(day_text), 0, KEEP)
+        number = buffer_cache.incr(_slots_key(day_text))
+        buffer_cache.set(_slot_key(day_text, number), slug, KEEP)
     else:  # another process created it in between
         try:
-            cache.incr(counter, views)
+            buffer_cache.incr(counter, views)
         except ValueError:
             pass
 
@@ -125,16 +144,16 @@ def article_view_count(*, slug: str, day: date | None = None) -> None:
 
 def _buffered(day_text: str) -> dict[str, int]:
     """The counts waiting in the cache for one day, by slug."""
-    top = cache.get(_slots_key(day_text)) or 0
+    top = buffer_cache.get(_slots_key(day_text)) or 0
     slugs: set[str] = set()
     for start in range(1, top + 1, CHUNK):
         keys = [_slot_key(day_text, n) for n in range(start, min(top, start + CHUNK - 1) + 1)]
-        slugs.update(cache.get_many(keys).values())
+        slugs.update(buffer_cache.get_many(keys).values())
     counts: dict[str, int] = {}
     slug_list = sorted(slugs)
     for start in range(0, len(slug_list), CHUNK):
         chunk = slug_list[start : start + CHUNK]
-        found = cache.get_many([_counter_key(day_text, slug) for slug in chunk])
+        found = buffer_cache.get_many([_counter_key(day_text, slug) for slug in chunk])
         for slug in chunk:
             value = found.get(_counter_key(day_text, slug), 0)
             if isinstance(value, int) and value > 0:
@@ -145,7 +164,7 @@ def _buffered(day_text: str) -> dict[str, int]:
 def _claim(day_text: str, counts: dict[str, int], sign: int = -1) -> None:
     for slug, value in counts.items():
         try:
-            cache.incr(_counter_key(day_text, slug), sign * value)
+            buffer_cache.incr(_counter_key(day_text, slug), sign * value)
         except ValueError:  # expired meanwhile: nothing left to claim
             pass
 
@@ -175,7 +194,7 @@ def view_counts_flush() -> int:
     were stored. Returns 0 at once when another flush is running.
     """
     _local.push()
-    if not cache.add(LOCK, 1, LOCK_SECONDS):
+    if not buffer_cache.add(LOCK, 1, LOCK_SECONDS):
         return 0
     stored = 0
     try:
@@ -193,7 +212,7 @@ def view_counts_flush() -> int:
                 _claim(day_text, counts, sign=1)  # give the views back for the next flush
                 raise
     finally:
-        cache.delete(LOCK)
+        buffer_cache.delete(LOCK)
     return stored
 
 

@@ -163,7 +163,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # View counts and search analytics waiting for a flush (articles/view_counts.py):
+        # a cache of their own, which pages and searches cannot push them out of.
+        "buffers": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kb-buffers",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 
 # --- Page cache ---------------------------------------------------------------
 # Home, category and article pages, and repeated searches, are served from the

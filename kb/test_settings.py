@@ -20,9 +20,8 @@ KB_SUPPORT_EMAIL = "support@example.com"
 # transaction that a background thread could not see. Tests of the background
 # sender switch to "thread" with a transactional database.
 KB_MAIL_DELIVERY = "immediate"
-# Redis is exercised when REDIS_URL is set (as in CI's PostgreSQL run); otherwise local memory.
-if not REDIS_URL:  # noqa: F405
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis is exercised when REDIS_URL is set (as in CI's PostgreSQL run); otherwise
+# local memory, as kb.settings has it (with its own cache for buffered counts).
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True  # serve from the finders: no collectstatic, no missing-STATIC_ROOT warning
 # A second alias on the same test database, for the read-replica router's tests;

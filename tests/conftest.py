@@ -11,6 +11,7 @@ from django.core.cache import cache
 from articles import analytics_batches
 from articles.models import Article, Category, HelpLink
 from articles.page_cache import content_memos_clear
+from articles.view_counts import buffer_cache
 
 _counter = itertools.count(1)
 
@@ -18,9 +19,11 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    buffer_cache.clear()
     content_memos_clear()  # held per process: a rolled-back test's pins and articles go with it
     yield
     cache.clear()
+    buffer_cache.clear()
     content_memos_clear()
     # Search analytics a test left unwritten belong to its rolled-back database.
     analytics_batches._local.rows.clear()

@@ -6,7 +6,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -81,7 +80,8 @@ def test_batches_pushed_by_several_processes_are_all_written_in_order(article):
 def test_a_batch_still_being_stored_is_waited_for_and_one_that_never_comes_is_passed_over(article, monkeypatch):
     analytics_batches.search_log_keep(query="before", result_count=1)
     analytics_batches._local.push()
-    cache.incr(analytics_batches.TOP)  # a slot claimed by a process that has not stored its batch (yet)
+    # A slot claimed by a process that has not stored its batch (yet):
+    analytics_batches.buffer_cache.incr(analytics_batches.TOP)
     analytics_batches.search_log_keep(query="after", result_count=1)
     analytics_batches._local.push()
     assert search_analytics_flush() == 1  # "after" waits behind the missing batch
@@ -94,7 +94,7 @@ def test_a_batch_still_being_stored_is_waited_for_and_one_that_never_comes_is_pa
 def test_searches_are_still_written_after_the_cache_dropped_the_batch_counter(article):
     analytics_batches.search_log_keep(query="first", result_count=1)
     search_analytics_flush()
-    cache.delete(analytics_batches.TOP)  # evicted: the next batch starts the count again
+    analytics_batches.buffer_cache.delete(analytics_batches.TOP)  # evicted: the next batch starts the count again
     analytics_batches.search_log_keep(query="second", result_count=1)
     assert search_analytics_flush() == 1
     assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["first", "second"]

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from articles import view_counts
-from articles.models import ArticleViewCount
+from articles import analytics_batches, view_counts
+from articles.models import ArticleViewCount, SearchLog
 from articles.view_counts import ArticleViewCountMiddleware, article_view_count, view_counts_flush
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_the_command_flushes_and_says_how_many(make_article):
     out = io.StringIO()
     call_command("flush_view_counts", stdout=out)
     assert out.getvalue().strip() == "Stored 1 article view(s) and 0 search(es)." and views_of(article) == 1
-    assert cache.get(view_counts._counter_key(timezone.localdate().isoformat(), article.slug)) == 0
+    assert view_counts.buffer_cache.get(view_counts._counter_key(timezone.localdate().isoformat(), article.slug)) == 0
 
 
 def test_a_failing_cache_never_costs_the_customer_the_page(client, make_article, monkeypatch):
@@ -191,3 +191,20 @@ def test_a_view_costs_no_cache_call_until_the_batch_is_pushed(make_article, monk
     assert calls == []
     article_view_count(slug=article.slug)
     assert calls == [(timezone.localdate().isoformat(), article.slug, 3)]  # one call for the three views
+
+
+def test_counts_and_searches_waiting_for_a_flush_outlast_a_full_cache(client, make_article, settings):
+    # The local-memory cache culls its oldest entries once it holds MAX_ENTRIES
+    # (300 by default): pages and searches filled it, and the buffered view counts
+    # and search batches were culled before the flush, lost without a word.
+    article = make_article()
+    settings.KB_VIEW_COUNTS_FLUSH_EVERY = settings.KB_VIEW_COUNTS_FLUSH_SECONDS = 0
+    client.get(article.get_absolute_url())
+    client.get("/search/", {"q": "a search to keep"})
+    view_counts._local.push()
+    analytics_batches._local.push()
+    for number in range(1000):
+        cache.set(f"kb:page:{number}", number)
+    assert view_counts_flush() == 1 and views_of(article) == 1
+    assert analytics_batches.search_analytics_flush() == 1
+    assert SearchLog.objects.filter(query="a search to keep").exists()
