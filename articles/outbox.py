@@ -95,10 +95,11 @@ def outgoing_emails_claim(
             picked = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
             OutgoingEmail.objects.filter(pk__in=picked).update(attempts=F("attempts") + 1, **claim)
     else:
-        # SQLite: the UPDATE re-checks "still due" and SQLite runs one writer at
-        # a time, so a row another sender claimed in between is simply not ours.
-        picked = list(due.values_list("pk", flat=True)[:limit])
-        due.filter(pk__in=picked).update(attempts=F("attempts") + 1, **claim)
+        # SQLite runs one writer at a time: one UPDATE picks the first due rows and
+        # claims them, so two senders never pick the same rows. (Picking first and
+        # claiming after let a sender that lost the race claim nothing, and stop
+        # as if nothing were due while other emails waited.)
+        OutgoingEmail.objects.filter(pk__in=due.values("pk")[:limit]).update(attempts=F("attempts") + 1, **claim)
     rows = OutgoingEmail.objects.filter(claim_token=token).select_related("contact_request__article")
     return token, list(rows.order_by("pk"))
 
