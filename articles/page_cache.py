@@ -43,7 +43,7 @@ import re
 import secrets
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, wraps
 from pathlib import Path
 
@@ -265,6 +265,8 @@ class CachedPage:
     # What a hit answers besides `headers`, worked out once when the page is stored.
     # (Defaults: a copy stored by an older version of this code is still served.)
     hit_headers: tuple[tuple[str, str], ...] = ()
+    # Every header of the page's full answer, for EarlyPageHitMiddleware (empty until it has seen one).
+    early_headers: tuple[tuple[str, str], ...] = ()
 
 
 def _page_cache_on() -> bool:
@@ -481,7 +483,6 @@ def cached_public_page(
 
 # --------------------------------------------------------------------------- early hits
 
-EARLY_KEY_PREFIX = "kb:early:"
 # Headers an early hit works out for itself rather than repeat from the stored answer.
 _EARLY_FRESH_HEADERS = {"content-length", "x-cache"}
 _csrf_middleware = CsrfViewMiddleware(lambda request: None)
@@ -489,14 +490,9 @@ _csrf_middleware = CsrfViewMiddleware(lambda request: None)
 
 def _for_early_hits(response: HttpResponse, page: CachedPage, seconds: int, early: bool) -> HttpResponse:
     """Mark a full answer (not a 304) of a page that `EarlyPageHitMiddleware` may keep once the middleware is done."""
-    if early and response.status_code == 200:
+    if early and response.status_code == 200 and not page.early_headers:
         response.kb_early_page = (page, seconds)
     return response
-
-
-def _early_key(request: HttpRequest) -> str:
-    scheme = "https" if request.is_secure() else "http"
-    return EARLY_KEY_PREFIX + _digest(scheme, request.get_host(), request.path)
 
 
 def _may_answer_early(request: HttpRequest) -> bool:
@@ -529,12 +525,13 @@ class EarlyPageHitMiddleware:
     home, categories, articles) before the rest of the middleware and the view,
     with the headers that whole path gave the same page.
 
-    The first full answer of such a page, on its way out, is kept with the headers
-    every inner middleware added (security policy, frame options, caching and
-    validators), under the content version like the page itself; cookies are never
-    kept. A later GET of the same address that has no query string, no session or
-    message cookie and no conditional header gets that copy as it is, with a fresh
-    CSRF token for its forms (and the cookie to match, through Django's CSRF
+    The first full answer of such a page, on its way out, adds every header the
+    inner middleware gave it (security policy, frame options, caching and
+    validators; never a cookie) to the page's own copy in the cache, which a
+    plain request's address finds under the same key as the view does. A later
+    GET of the same address that has no query string, no session or message
+    cookie and no conditional header gets that copy as it is, with a fresh CSRF
+    token for its forms (and the cookie to match, through Django's CSRF
     middleware) where the page holds one. Anything else goes the whole way, as
     before. Sits after the middleware whose work every answer needs (security
     headers and HTTPS redirects, view counting, static files).
@@ -546,18 +543,17 @@ class EarlyPageHitMiddleware:
     def __call__(self, request):
         if not _may_answer_early(request):
             return self.get_response(request)
-        key = _early_key(request)
-        entry, version = _get_with_version(key)
-        if entry is not None and entry[0] == version:
-            return _early_hit(request, entry)
+        key = _page_key(request, ())  # no query string: the key the view's decorator uses too
+        page, version = _get_with_version(key)
+        if page is not None and page.version == version and page.early_headers:
+            return _early_hit(request, page)
         response = self.get_response(request)
         marked = getattr(response, "kb_early_page", None)
         if marked is not None and not _sets_other_cookies(response):
             page, seconds = marked
             if page.version == version:
                 headers = tuple((n, v) for n, v in response.items() if n.lower() not in _EARLY_FRESH_HEADERS)
-                entry = (version, page.content, page.has_csrf_token, headers)
-                cache.set(key, entry, _seconds_to_keep(seconds))
+                cache.set(key, replace(page, early_headers=headers), _seconds_to_keep(seconds))
         return response
 
 
@@ -565,17 +561,16 @@ def _sets_other_cookies(response: HttpResponse) -> bool:
     return any(name != settings.CSRF_COOKIE_NAME for name in response.cookies)
 
 
-def _early_hit(request: HttpRequest, entry: tuple) -> HttpResponse:
-    _, content, has_csrf_token, headers = entry
-    if not has_csrf_token:
-        response = HttpResponse(content, headers=dict(headers))
-    else:
+def _early_hit(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    content = page.content
+    if page.has_csrf_token:
         _csrf_middleware.process_request(request)  # the visitor's CSRF cookie, if any
         content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-        response = HttpResponse(content, headers=dict(headers))
+    response = HttpResponse(content, headers=dict(page.early_headers))
+    if page.has_csrf_token:
         _csrf_middleware.process_response(request, response)  # the cookie for a new token
     response["X-Cache"] = "hit"
-    response["Content-Length"] = str(len(response.content))
+    response["Content-Length"] = str(len(content))
     return response
 
 

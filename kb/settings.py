@@ -107,7 +107,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=os.environ.get("DJANGO_CONN_HEALTH_CHECKS", "1") == "1",
+        conn_health_checks=env_flag("DJANGO_CONN_HEALTH_CHECKS", default=True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -119,13 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (docs/search-speed.md). Off by default: it needs a connection that keeps its
     # prepared statements (not PgBouncer in transaction mode before 1.21). The article
     # page's reads are prepared either way (KB_DB_PREPARED_READS below).
-    if os.environ.get("DJANGO_DB_SERVER_SIDE_BINDING", "0") == "1":
+    if env_flag("DJANGO_DB_SERVER_SIDE_BINDING"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=int(os.environ.get("DJANGO_DB_PREPARE_THRESHOLD", "5"))
         )
 # The article page's reads are prepared statements on PostgreSQL (kb/postgresql/base.py);
 # 0 behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
-KB_DB_PREPARED_READS = os.environ.get("KB_DB_PREPARED_READS", "1") == "1"
+KB_DB_PREPARED_READS = env_flag("KB_DB_PREPARED_READS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE takes the
     # write lock at BEGIN so concurrent writers queue instead of failing with
